@@ -1,0 +1,249 @@
+"""Shared container and helpers for the synthetic data sets."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+from scipy.integrate import solve_ivp
+from sklearn.utils import check_random_state
+
+__all__ = ["TrajectoryData"]
+
+
+@dataclass(frozen=True)
+class TrajectoryData:
+    """Trajectories of a dynamical system together with their invariant.
+
+    Parameters
+    ----------
+    trajectories : list of ndarray of shape (T, d)
+        State trajectories, one array per trajectory, all sampled at ``t``.
+    derivatives : list of ndarray of shape (T, d)
+        Exact time derivative (right-hand side of the ODE) at every state of
+        the matching trajectory. Zeros for static data sets.
+    t : ndarray of shape (T,)
+        Sampling times shared by all trajectories, starting at 0.
+    invariant : callable
+        Maps states of shape (n, d) to the conserved quantity, shape (n,).
+    feature_names : list of str
+        Names of the d state variables.
+    name : str
+        Name of the data set.
+
+    Examples
+    --------
+    >>> from symlearn.datasets import make_pendulum
+    >>> data = make_pendulum(n_trajectories=4, n_steps=10, random_state=0)
+    >>> data.states.shape
+    (40, 2)
+    >>> train, test = data.split(test_size=0.25, random_state=0)
+    >>> len(train.trajectories), len(test.trajectories)
+    (3, 1)
+    """
+
+    trajectories: list[np.ndarray]
+    derivatives: list[np.ndarray]
+    t: np.ndarray
+    invariant: Callable[[np.ndarray], np.ndarray]
+    feature_names: list[str]
+    name: str
+
+    @property
+    def states(self) -> np.ndarray:
+        """All states stacked trajectory after trajectory, shape (n, d)."""
+        return np.concatenate(self.trajectories)
+
+    def split(
+        self,
+        test_size: float = 0.2,
+        random_state: int | np.random.RandomState | None = None,
+    ) -> tuple[TrajectoryData, TrajectoryData]:
+        """Split into train and test parts by whole trajectories.
+
+        Splitting whole trajectories (rather than states) keeps correlated
+        states of one trajectory from leaking into both parts.
+
+        Parameters
+        ----------
+        test_size : float, default=0.2
+            Fraction of trajectories in the test part, strictly between 0 and
+            1. The number of test trajectories is rounded up, then clipped to
+            ``[1, n_trajectories - 1]`` so that both parts are non-empty.
+        random_state : int, RandomState instance or None, default=None
+            Seed for the random assignment of trajectories.
+
+        Returns
+        -------
+        train : TrajectoryData
+            The training trajectories, in their original order.
+        test : TrajectoryData
+            The test trajectories, in their original order.
+
+        Raises
+        ------
+        ValueError
+            If ``test_size`` is not in (0, 1) or there are fewer than two
+            trajectories.
+
+        Examples
+        --------
+        >>> from symlearn.datasets import make_circles
+        >>> data = make_circles(n_samples=10, random_state=0)
+        >>> train, test = data.split(test_size=0.3, random_state=0)
+        >>> len(train.trajectories), len(test.trajectories)
+        (7, 3)
+        """
+        if (
+            isinstance(test_size, bool)
+            or not isinstance(test_size, numbers.Real)
+            or not 0.0 < test_size < 1.0
+        ):
+            raise ValueError(
+                f"test_size must be a float in the open interval (0, 1), "
+                f"got {test_size!r}."
+            )
+        n_total = len(self.trajectories)
+        if n_total < 2:
+            raise ValueError(
+                f"split needs at least 2 trajectories to give two non-empty "
+                f"parts, got {n_total}."
+            )
+        # Round up like scikit-learn, then clip so neither part is empty.
+        n_test = min(max(math.ceil(test_size * n_total), 1), n_total - 1)
+        rng = check_random_state(random_state)
+        order = rng.permutation(n_total)
+        test_idx = np.sort(order[:n_test])
+        train_idx = np.sort(order[n_test:])
+        return self._subset(train_idx), self._subset(test_idx)
+
+    def _subset(self, indices: np.ndarray) -> TrajectoryData:
+        return replace(
+            self,
+            trajectories=[self.trajectories[i] for i in indices],
+            derivatives=[self.derivatives[i] for i in indices],
+        )
+
+
+def check_int(value: object, name: str, min_value: int) -> int:
+    """Return ``value`` as int, or raise ValueError naming the argument."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Integral)
+        or value < min_value
+    ):
+        raise ValueError(f"{name} must be an integer >= {min_value}, got {value!r}.")
+    return int(value)
+
+
+def check_positive_float(value: object, name: str) -> float:
+    """Return ``value`` as a finite float > 0, or raise ValueError."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not math.isfinite(value)
+        or value <= 0
+    ):
+        raise ValueError(f"{name} must be a finite number > 0, got {value!r}.")
+    return float(value)
+
+
+def check_interval(
+    value: object, name: str, lower: float | None = None
+) -> tuple[float, float]:
+    """Return ``value`` as a finite pair ``(low, high)``, ``lower <= low <= high``."""
+    try:
+        low, high = (float(v) for v in value)  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{name} must be a pair of numbers (low, high), got {value!r}."
+        ) from None
+    if not (math.isfinite(low) and math.isfinite(high)) or low > high:
+        raise ValueError(
+            f"{name} must be finite numbers with low <= high, got {value!r}."
+        )
+    if lower is not None and low < lower:
+        raise ValueError(f"{name} must have low >= {lower}, got {value!r}.")
+    return low, high
+
+
+def simulate_ode(
+    rhs: Callable[[np.ndarray], np.ndarray],
+    sample_initial_states: Callable[[int, np.random.RandomState], np.ndarray],
+    n_trajectories: int,
+    n_steps: int,
+    dt: float,
+    random_state: int | np.random.RandomState | None,
+) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
+    """Sample initial states and integrate an autonomous ODE from them.
+
+    Parameters
+    ----------
+    rhs : callable
+        Right-hand side ``f`` of ``x' = f(x)``; maps states of shape (..., d)
+        to derivatives of the same shape.
+    sample_initial_states : callable
+        ``sample_initial_states(n, rng)`` returns ``n`` initial states, shape
+        (n, d), drawn with the RandomState ``rng``.
+    n_trajectories : int
+        Number of trajectories, >= 1.
+    n_steps : int
+        Number of samples per trajectory, >= 2.
+    dt : float
+        Time between samples, > 0.
+    random_state : int, RandomState instance or None
+        Seed for the initial states.
+
+    Returns
+    -------
+    trajectories : list of ndarray of shape (n_steps, d)
+        The integrated trajectories.
+    derivatives : list of ndarray of shape (n_steps, d)
+        ``rhs`` evaluated at every state.
+    t : ndarray of shape (n_steps,)
+        Sampling times ``0, dt, 2 dt, ...``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> trajs, derivs, t = simulate_ode(
+    ...     lambda x: -x, lambda n, rng: np.ones((n, 1)), 2, 3, 0.5, 0
+    ... )
+    >>> np.allclose(trajs[0][:, 0], np.exp(-t))
+    True
+    """
+    n_trajectories = check_int(n_trajectories, "n_trajectories", 1)
+    n_steps = check_int(n_steps, "n_steps", 2)
+    dt = check_positive_float(dt, "dt")
+    rng = check_random_state(random_state)
+
+    y0 = np.asarray(sample_initial_states(n_trajectories, rng), dtype=np.float64)
+    n_dims = y0.shape[1]
+    t = dt * np.arange(n_steps, dtype=np.float64)
+
+    # All trajectories are integrated as one stacked system: one vectorised
+    # solver call is far faster than a Python loop, and the shared step size
+    # (set by the hardest trajectory) only makes the easier ones more accurate.
+    def stacked_rhs(_t: float, y: np.ndarray) -> np.ndarray:
+        return rhs(y.reshape(n_trajectories, n_dims)).ravel()
+
+    solution = solve_ivp(
+        stacked_rhs,
+        (0.0, t[-1]),
+        y0.ravel(),
+        method="DOP853",
+        t_eval=t,
+        rtol=1e-10,
+        atol=1e-10,
+    )
+    if not solution.success:
+        raise RuntimeError(f"ODE integration failed: {solution.message}")
+
+    # solution.y has shape (n_trajectories * d, n_steps).
+    states = solution.y.reshape(n_trajectories, n_dims, n_steps).transpose(0, 2, 1)
+    states = np.ascontiguousarray(states)
+    derivs = rhs(states)
+    return list(states), list(derivs), t

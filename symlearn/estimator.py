@@ -1,0 +1,630 @@
+"""``LatentSymmetryDiscoverer``: validate the input, build the LaLiGAN net,
+delegate training to it, and keep the trained modules for inference."""
+
+import time
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils import check_array, check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import (
+    _check_feature_names_in,
+    check_is_fitted,
+    validate_data,
+)
+
+from symlearn import metrics
+from symlearn.groups import available_groups, group_basis
+from symlearn.nn import (
+    IdentityAutoencoder,
+    LieAlgebraGenerator,
+    MLPAutoencoder,
+    WindowDiscriminator,
+)
+from symlearn.nn.autoencoders import ACTIVATIONS, LATENT_NORMS
+from symlearn.nn.lie import COEFFICIENT_DISTRIBUTIONS
+from symlearn.training import DivergenceGuard, LaLiGANNet, SequentialThresholding
+from symlearn.windows import check_trajectories, is_trajectory_list, sliding_windows
+
+AUTOENCODERS = {"mlp": MLPAutoencoder, "identity": IdentityAutoencoder}
+
+# Rows per forward pass at inference: bounds memory on large inputs.
+_INFERENCE_CHUNK = 65536
+# Windows used by ``score``'s two-sample statistic (its cost is quadratic).
+_SCORE_MAX_WINDOWS = 1000
+
+
+def _torch_seed(random_state) -> int:
+    """A torch seed from ``random_state`` without touching numpy's global RNG."""
+    if random_state is None:
+        return int(np.random.SeedSequence().generate_state(1)[0])
+    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+
+
+def _resolve_device(device: str) -> str:
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if torch.device(device).type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device={device!r} was requested but CUDA is not available")
+    return device
+
+
+class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
+    """Discover a Lie group acting linearly in a learned latent space (LaLiGAN).
+
+    An autoencoder maps states ``x`` to latents ``z = E(x)``; a Lie algebra
+    basis ``L_1..L_c`` generates group elements ``g = expm(sum_i w_i L_i)``
+    acting on ``z`` about a centre; a discriminator tries to tell real latent
+    windows from transformed ones. When it cannot, ``x -> D(g.E(x))`` is a
+    symmetry of the data (of the dynamics, when samples are windows of
+    trajectories).
+
+    Parameters
+    ----------
+    latent_dim : int, default=2
+        Dimension ``k`` of the latent space.
+    n_generators : int, default=1
+        Number ``c`` of Lie algebra generators to learn (ignored with ``group``).
+    group : str, default=None
+        Fix the Lie algebra instead of learning it, e.g. ``"so2"``, ``"so3"``,
+        ``"so2+so2"`` (see ``symlearn.groups.available_groups``).
+    autoencoder : {"mlp", "identity"}, default="mlp"
+        ``"identity"`` discovers linear symmetries in data space (LieGAN).
+    hidden_sizes : tuple of int, default=(128, 128, 128)
+        Hidden widths of the encoder (the decoder mirrors them).
+    activation : str, default="relu"
+        Activation of the autoencoder.
+    latent_norm : {"running", "batch"}, default="running"
+        How the latent is standardised: with running statistics (steady, so
+        reconstructions are precise) or a batch norm (as in the paper).
+    window_size : int, default=2
+        States per window when ``X`` is a list of trajectories.
+    window_gap : int, default=10
+        Time steps between consecutive states of a window.
+    coefficient_distribution : {"normal", "uniform", "integer"}, default="normal"
+        Distribution of the group coefficients during training.
+    coefficient_scale : float, default=1.0
+        Spread of the coefficients.
+    keep_origin : bool, default=False
+        Act about the latent origin instead of the mean latent.
+    discriminator_hidden_sizes : tuple of int, default=(128, 128)
+        Hidden widths of the discriminator.
+    spectral_norm : bool, default=False
+        Spectrally normalise the discriminator's layers.
+    reconstruction_weight, adversarial_weight, identity_weight : float
+        Weights of the reconstruction MSE (default 1), of fooling the
+        discriminator (0.01) and of the ``|cos(z - c, g.z - c)|`` penalty
+        against the trivial group (0.1).
+    norm_weight : float, default=0.0
+        Weight of the reward for the generator norm, capped at ``norm_cap``.
+    norm_cap : float, default=1.0
+    decorrelation_weight : float, default=0.1
+        Weight of the pairwise |cosine| penalty between generators.
+    threshold : float, default=0.0
+        Relative threshold of sequential thresholding (0 disables it).
+    threshold_every : int, default=5
+        Epochs between thresholdings.
+    max_epochs : int, default=60
+    batch_size : int, default=256
+        Clipped, with a warning, to the number of windows.
+    lr : float, default=1e-3
+        Learning rate of the autoencoder and the Lie basis (Adam).
+    lr_discriminator : float, default=None
+        Learning rate of the discriminator; ``None`` means ``lr``.
+    device : str, default="auto"
+        Torch device; ``"auto"`` picks CUDA when available.
+    callbacks : list of skorch callbacks, default=None
+        Extra callbacks (progress, checkpoints, early stopping...).
+    random_state : int, RandomState or None, default=None
+        Seeds the initialisation, batches and group samples; a fixed value
+        gives identical fits on CPU. The global RNGs are left untouched.
+    verbose : int, default=0
+        Print a table of per-epoch losses when positive.
+
+    Attributes
+    ----------
+    generators_ : ndarray of shape (n_generators, latent_dim, latent_dim)
+        The discovered (or fixed) Lie algebra basis.
+    center_ : ndarray of shape (latent_dim,)
+        The latent point the group acts about.
+    net_ : LaLiGANNet
+        The trained skorch net (modules, optimizers, history).
+    history_ : skorch.History
+        Per-epoch losses and generator norm.
+    n_features_in_ : int
+        Number of features of a state.
+    feature_names_in_ : ndarray of str
+        Names of the features, when ``X`` had string column names.
+    fit_time_ : float
+        Seconds spent in ``fit``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> torch.set_num_threads(1)
+    >>> from symlearn import LatentSymmetryDiscoverer
+    >>> from symlearn.datasets import make_circles
+    >>> data = make_circles(n_samples=500, random_state=0)
+    >>> est = LatentSymmetryDiscoverer(
+    ...     latent_dim=2, autoencoder="identity", max_epochs=5, random_state=0
+    ... ).fit(data.states)
+    >>> est.generators_.shape
+    (1, 2, 2)
+    """
+
+    _parameter_constraints: dict = {
+        "latent_dim": [Interval(Integral, 1, None, closed="left")],
+        "n_generators": [Interval(Integral, 1, None, closed="left")],
+        "group": [str, None],
+        "autoencoder": [StrOptions(set(AUTOENCODERS))],
+        "hidden_sizes": [tuple, list],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "latent_norm": [StrOptions(set(LATENT_NORMS))],
+        "window_size": [Interval(Integral, 1, None, closed="left")],
+        "window_gap": [Interval(Integral, 1, None, closed="left")],
+        "coefficient_distribution": [StrOptions(set(COEFFICIENT_DISTRIBUTIONS))],
+        "coefficient_scale": [Interval(Real, 0, None, closed="neither")],
+        "keep_origin": ["boolean"],
+        "discriminator_hidden_sizes": [tuple, list],
+        "spectral_norm": ["boolean"],
+        "reconstruction_weight": [Interval(Real, 0, None, closed="left")],
+        "adversarial_weight": [Interval(Real, 0, None, closed="left")],
+        "identity_weight": [Interval(Real, 0, None, closed="left")],
+        "norm_weight": [Interval(Real, 0, None, closed="left")],
+        "norm_cap": [Interval(Real, 0, None, closed="neither")],
+        "decorrelation_weight": [Interval(Real, 0, None, closed="left")],
+        "threshold": [Interval(Real, 0, 1, closed="left")],
+        "threshold_every": [Interval(Integral, 1, None, closed="left")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 2, None, closed="left")],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "lr_discriminator": [Interval(Real, 0, None, closed="neither"), None],
+        "device": [str],
+        "callbacks": [list, None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        latent_dim=2,
+        n_generators=1,
+        *,
+        group=None,
+        autoencoder="mlp",
+        hidden_sizes=(128, 128, 128),
+        activation="relu",
+        latent_norm="running",
+        window_size=2,
+        window_gap=10,
+        coefficient_distribution="normal",
+        coefficient_scale=1.0,
+        keep_origin=False,
+        discriminator_hidden_sizes=(128, 128),
+        spectral_norm=False,
+        reconstruction_weight=1.0,
+        adversarial_weight=0.01,
+        identity_weight=0.1,
+        norm_weight=0.0,
+        norm_cap=1.0,
+        decorrelation_weight=0.1,
+        threshold=0.0,
+        threshold_every=5,
+        max_epochs=60,
+        batch_size=256,
+        lr=1e-3,
+        lr_discriminator=None,
+        device="auto",
+        callbacks=None,
+        random_state=None,
+        verbose=0,
+    ):
+        self.latent_dim = latent_dim
+        self.n_generators = n_generators
+        self.group = group
+        self.autoencoder = autoencoder
+        self.hidden_sizes = hidden_sizes
+        self.activation = activation
+        self.latent_norm = latent_norm
+        self.window_size = window_size
+        self.window_gap = window_gap
+        self.coefficient_distribution = coefficient_distribution
+        self.coefficient_scale = coefficient_scale
+        self.keep_origin = keep_origin
+        self.discriminator_hidden_sizes = discriminator_hidden_sizes
+        self.spectral_norm = spectral_norm
+        self.reconstruction_weight = reconstruction_weight
+        self.adversarial_weight = adversarial_weight
+        self.identity_weight = identity_weight
+        self.norm_weight = norm_weight
+        self.norm_cap = norm_cap
+        self.decorrelation_weight = decorrelation_weight
+        self.threshold = threshold
+        self.threshold_every = threshold_every
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.lr_discriminator = lr_discriminator
+        self.device = device
+        self.callbacks = callbacks
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # --- input --------------------------------------------------------------
+
+    def _windows(self, X, *, reset: bool) -> np.ndarray:
+        """Any accepted input form -> float32 windows (n, window, n_features).
+
+        A 2-D array is a set of independent states (windows of one state); a
+        3-D array holds ready windows; a list holds trajectories to cut.
+        """
+        if is_trajectory_list(X):
+            trajectories = check_trajectories(
+                X, n_features=None if reset else self.n_features_in_
+            )
+            self._set_n_features(trajectories[0].shape[1], reset)
+            windows = sliding_windows(trajectories, self.window_size, self.window_gap)
+        elif getattr(X, "ndim", None) == 3:
+            windows = check_array(X, allow_nd=True, dtype=np.float64)
+            self._set_n_features(windows.shape[2], reset)
+        else:
+            states = validate_data(self, X, reset=reset, ensure_min_samples=2)
+            windows = states[:, None, :]
+        return windows.astype(np.float32)
+
+    def _set_n_features(self, n_features: int, reset: bool) -> None:
+        if reset:
+            self.n_features_in_ = n_features
+            if hasattr(self, "feature_names_in_"):
+                del self.feature_names_in_
+        elif n_features != self.n_features_in_:
+            raise ValueError(
+                f"X has {n_features} features, but {type(self).__name__} is "
+                f"expecting {self.n_features_in_} features as input"
+            )
+
+    # --- fit ----------------------------------------------------------------
+
+    def fit(self, X, y=None, **fit_params):
+        """Learn the autoencoder and the Lie algebra from ``X``.
+
+        Parameters
+        ----------
+        X : array of shape (n_samples, n_features) or (n_windows, window,
+            n_features), or list of arrays of shape (T_i, n_features)
+            Independent states, ready windows, or trajectories that are cut
+            into windows of ``window_size`` states ``window_gap`` steps apart.
+        y : ignored
+            Accepted (e.g. the time ``t`` inside a Pipeline) and ignored.
+        **fit_params : ignored
+
+        Returns
+        -------
+        self : LatentSymmetryDiscoverer
+        """
+        self._validate_params()
+        start = time.perf_counter()
+        windows = self._windows(X, reset=True)
+        if len(windows) < 2:
+            raise ValueError(f"need at least 2 windows to fit, got {len(windows)}")
+        n_features = self.n_features_in_
+        if self.autoencoder != "identity" and self.latent_dim > n_features:
+            raise ValueError(
+                f"latent_dim={self.latent_dim} is larger than the data's "
+                f"n_features={n_features}"
+            )
+        fixed_basis = self._fixed_basis()
+        device = _resolve_device(self.device)
+        net = self._build_net(windows.shape, fixed_basis, device)
+        fork_devices = [torch.device(device)] if device.startswith("cuda") else []
+        with torch.random.fork_rng(devices=fork_devices, device_type="cuda"):
+            torch.manual_seed(_torch_seed(self.random_state))
+            net.fit(windows)
+        self.net_ = net
+        self.history_ = net.history_
+        self.generators_ = net.generator_.masked_basis().detach().cpu().numpy()
+        self.center_ = self._fit_center(windows)
+        self.fit_time_ = time.perf_counter() - start
+        return self
+
+    def _fixed_basis(self) -> np.ndarray | None:
+        if self.group is None:
+            return None
+        if self.autoencoder == "identity" and self.group is not None:
+            raise ValueError(
+                "autoencoder='identity' with a fixed group leaves nothing to learn"
+            )
+        try:
+            return group_basis(self.group, self.latent_dim)
+        except ValueError as error:
+            raise ValueError(
+                f"group={self.group!r}: {error}; known groups: {available_groups()}"
+            ) from error
+
+    def _build_net(
+        self, windows_shape: tuple[int, int, int], fixed_basis, device: str
+    ) -> LaLiGANNet:
+        n_windows, window_size, n_features = windows_shape
+        batch_size = self.batch_size
+        if batch_size > n_windows:
+            warnings.warn(
+                f"batch_size={batch_size} is larger than the {n_windows} windows; "
+                f"using batch_size={n_windows}",
+                UserWarning,
+                stacklevel=3,
+            )
+            batch_size = n_windows
+        module_args = {"n_features": n_features, "latent_dim": self.latent_dim}
+        if self.autoencoder == "mlp":
+            module_args |= {
+                "hidden_sizes": tuple(self.hidden_sizes),
+                "activation": self.activation,
+                "latent_norm": self.latent_norm,
+            }
+        callbacks = [("divergence_guard", DivergenceGuard())]
+        if self.threshold > 0:
+            callbacks.append(
+                (
+                    "thresholding",
+                    SequentialThresholding(self.threshold, every=self.threshold_every),
+                )
+            )
+        callbacks += list(self.callbacks or [])
+        lr_discriminator = (
+            self.lr if self.lr_discriminator is None else self.lr_discriminator
+        )
+        return LaLiGANNet(
+            module=AUTOENCODERS[self.autoencoder],
+            generator=LieAlgebraGenerator,
+            discriminator=WindowDiscriminator,
+            **{f"module__{key}": value for key, value in module_args.items()},
+            generator__latent_dim=self.latent_dim,
+            generator__n_generators=self.n_generators,
+            generator__fixed_basis=fixed_basis,
+            generator__coefficient_distribution=self.coefficient_distribution,
+            generator__coefficient_scale=self.coefficient_scale,
+            discriminator__latent_dim=self.latent_dim,
+            discriminator__window_size=window_size,
+            discriminator__hidden_sizes=tuple(self.discriminator_hidden_sizes),
+            discriminator__use_spectral_norm=self.spectral_norm,
+            optimizer__lr=self.lr,
+            optimizer_discriminator__lr=lr_discriminator,
+            reconstruction_weight=self.reconstruction_weight,
+            adversarial_weight=self.adversarial_weight,
+            identity_weight=self.identity_weight,
+            norm_weight=self.norm_weight,
+            norm_cap=self.norm_cap,
+            decorrelation_weight=self.decorrelation_weight,
+            keep_origin=self.keep_origin,
+            max_epochs=self.max_epochs,
+            batch_size=batch_size,
+            callbacks=callbacks,
+            device=device,
+            verbose=self.verbose,
+        )
+
+    def _fit_center(self, windows: np.ndarray) -> np.ndarray:
+        if self.keep_origin:
+            return np.zeros(self.latent_dim)
+        states = windows.reshape(-1, windows.shape[-1])
+        return self._run(self.net_.module_.encode, states).mean(axis=0)
+
+    # --- inference ----------------------------------------------------------
+
+    @torch.no_grad()
+    def _run(self, fn, array: np.ndarray) -> np.ndarray:
+        """Apply a torch function to a float array in chunks, on the net's device."""
+        self.net_.module_.eval()
+        outputs = []
+        for start in range(0, len(array), _INFERENCE_CHUNK):
+            chunk = torch.as_tensor(
+                np.asarray(array[start : start + _INFERENCE_CHUNK], dtype=np.float32),
+                device=self.net_.device,
+            )
+            outputs.append(fn(chunk).cpu().numpy())
+        return np.concatenate(outputs)
+
+    def _map_states(self, X, fn, n_in: int, name: str):
+        """Apply ``fn`` (states -> rows) to every state of any input form,
+        returning the same form."""
+        check_is_fitted(self)
+        if is_trajectory_list(X):
+            trajectories = check_trajectories(X, n_features=n_in)
+            lengths = np.cumsum([len(t) for t in trajectories])[:-1]
+            out = self._run(fn, np.concatenate(trajectories)).astype(np.float64)
+            return np.split(out, lengths)
+        if getattr(X, "ndim", None) == 3:
+            windows = check_array(X, allow_nd=True, dtype=[np.float64, np.float32])
+            self._check_width(windows.shape[2], n_in, name)
+            out = self._run(fn, windows.reshape(-1, n_in))
+            return out.reshape(*windows.shape[:2], -1).astype(windows.dtype)
+        if name == "X":
+            states = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        else:
+            states = check_array(X, dtype=[np.float64, np.float32])
+            self._check_width(states.shape[1], n_in, name)
+        return self._run(fn, states).astype(states.dtype)
+
+    @staticmethod
+    def _check_width(width: int, expected: int, name: str) -> None:
+        if width != expected:
+            raise ValueError(f"{name} has {width} features, expected {expected}")
+
+    def transform(self, X):
+        """Encode states to latents: ``z = E(x)``.
+
+        Parameters
+        ----------
+        X : array of shape (n_samples, n_features), array of shape
+            (n_windows, window, n_features) or list of (T_i, n_features) arrays
+
+        Returns
+        -------
+        Z : same form as ``X`` with ``latent_dim`` features
+        """
+        return self._map_states(X, self.net_.module_.encode, self.n_features_in_, "X")
+
+    def inverse_transform(self, Z):
+        """Decode latents to states: ``x = D(z)``.
+
+        Parameters
+        ----------
+        Z : array of shape (n_samples, latent_dim), (n_windows, window,
+            latent_dim) or list of (T_i, latent_dim) arrays
+
+        Returns
+        -------
+        X : same form as ``Z`` with ``n_features_in_`` features
+        """
+        return self._map_states(Z, self.net_.module_.decode, self.latent_dim, "Z")
+
+    def fit_transform(self, X, y=None, **fit_params):
+        """Fit, then encode ``X`` (see ``fit`` and ``transform``)."""
+        return self.fit(X, y, **fit_params).transform(X)
+
+    def group_elements(self, coefficients) -> np.ndarray:
+        """``expm(sum_i c_i L_i)`` for each row of ``coefficients``.
+
+        Parameters
+        ----------
+        coefficients : array of shape (n, n_generators) or (n_generators,)
+
+        Returns
+        -------
+        ndarray of shape (n, latent_dim, latent_dim)
+        """
+        check_is_fitted(self)
+        coefficients = np.atleast_2d(check_array(coefficients, ensure_2d=False))
+        n_generators = self.generators_.shape[0]
+        if coefficients.shape[1] != n_generators:
+            raise ValueError(
+                f"coefficients have {coefficients.shape[1]} columns, expected "
+                f"n_generators={n_generators}"
+            )
+        algebra = np.einsum("nc,ckl->nkl", coefficients, self.generators_)
+        return torch.linalg.matrix_exp(torch.as_tensor(algebra)).numpy()
+
+    def sample_coefficients(self, n: int, random_state=None) -> np.ndarray:
+        """Draw ``(n, n_generators)`` coefficients from the training distribution."""
+        check_is_fitted(self)
+        rng = check_random_state(random_state)
+        shape = (n, self.generators_.shape[0])
+        scale = self.coefficient_scale
+        if self.coefficient_distribution == "normal":
+            return rng.normal(0.0, scale, shape)
+        if self.coefficient_distribution == "uniform":
+            return rng.uniform(-scale, scale, shape)
+        bound = int(round(scale))
+        return rng.randint(-bound, bound + 1, shape).astype(float)
+
+    def apply_group(self, X, coefficients=None, random_state=None):
+        """Move data by group elements: ``D(g (E(x) - c) + c)``.
+
+        One group element acts on each sample; a sample is a state (2-D
+        ``X``), a window (3-D ``X``) or a whole trajectory (list ``X``), so a
+        symmetry of the dynamics maps a trajectory to a trajectory.
+
+        Parameters
+        ----------
+        X : array of shape (n_samples, n_features), (n_windows, window,
+            n_features) or list of (T_i, n_features) arrays
+        coefficients : array of shape (n_samples, n_generators) or
+            (n_generators,), default=None
+            Lie algebra coefficients of each sample's group element (one row
+            for all samples). ``None`` draws them from the training
+            distribution.
+        random_state : int, RandomState or None
+            Seeds the draw when ``coefficients`` is None.
+
+        Returns
+        -------
+        X_moved : same form as ``X``
+        """
+        check_is_fitted(self)
+        Z = self.transform(X)
+        if is_trajectory_list(Z):
+            n_samples = len(Z)
+            sizes = [len(z) for z in Z]
+        else:
+            n_samples = len(Z)
+            sizes = [Z.shape[1] if Z.ndim == 3 else 1] * n_samples
+        if coefficients is None:
+            coefficients = self.sample_coefficients(n_samples, random_state)
+        g = self.group_elements(coefficients)
+        if len(g) == 1:
+            g = np.repeat(g, n_samples, axis=0)
+        if len(g) != n_samples:
+            raise ValueError(
+                f"got {len(g)} rows of coefficients for {n_samples} samples"
+            )
+        latents = (
+            np.concatenate(Z)
+            if is_trajectory_list(Z)
+            else Z.reshape(-1, self.latent_dim)
+        )
+        g_per_state = np.repeat(g, sizes, axis=0)
+        moved = (
+            np.einsum("nkl,nl->nk", g_per_state, latents - self.center_) + self.center_
+        )
+        if is_trajectory_list(Z):
+            return self.inverse_transform(np.split(moved, np.cumsum(sizes)[:-1]))
+        return self.inverse_transform(moved.reshape(Z.shape).astype(Z.dtype))
+
+    def score(self, X, y=None) -> float:
+        """How well the discovered group preserves ``X``; higher is better.
+
+        ``-(relative reconstruction error + MMD^2)`` between real latent
+        windows and windows moved by group elements drawn over the whole group
+        (a full period of each rotation-like generator, unit moves of the
+        others, see ``symlearn.metrics.full_group_coefficients``). A trivial
+        or collapsed group cannot score well: its moves are rescaled to be
+        visible; an all-zero basis scores ``-inf``. Deterministic for a given
+        model and ``X``.
+
+        Parameters
+        ----------
+        X : any input form accepted by ``fit``
+        y : ignored
+
+        Returns
+        -------
+        float
+        """
+        check_is_fitted(self)
+        windows = self._windows(X, reset=False)
+        if not np.any(self.generators_):
+            return -np.inf  # no symmetry was found: nothing to credit
+        rng = np.random.RandomState(0)
+        if len(windows) > _SCORE_MAX_WINDOWS:
+            windows = windows[
+                rng.choice(len(windows), _SCORE_MAX_WINDOWS, replace=False)
+            ]
+        flat = windows.reshape(-1, self.n_features_in_)
+        Z = self._run(self.net_.module_.encode, flat)
+        reconstruction = metrics.relative_reconstruction_error(
+            flat, self._run(self.net_.module_.decode, Z)
+        )
+        Z = Z.reshape(len(windows), -1, self.latent_dim).astype(np.float64)
+        coefficients = metrics.full_group_coefficients(
+            self.generators_, len(windows), random_state=rng
+        )
+        g = self.group_elements(coefficients)
+        moved = np.einsum("nkl,nwl->nwk", g, Z - self.center_) + self.center_
+        closure = metrics.maximum_mean_discrepancy(
+            Z.reshape(len(windows), -1), moved.reshape(len(windows), -1)
+        )
+        return -float(reconstruction + closure)
+
+    def get_feature_names_out(self, input_features=None):
+        """Latent names ``z0..z{k-1}``."""
+        check_is_fitted(self)
+        _check_feature_names_in(self, input_features, generate_names=False)
+        return np.asarray([f"z{i}" for i in range(self.latent_dim)], dtype=object)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags

@@ -1,0 +1,623 @@
+"""Judging a discovered symmetry by what it does to the data.
+
+A learned symmetry is a set of generators acting on a latent space, but the
+latent coordinates are arbitrary, so the generators themselves are hard to
+compare with a ground truth. The functions here therefore judge a symmetry
+mainly by its effect on samples: moved samples should keep known invariants
+(:func:`invariance_error`), actually move (:func:`displacement`) and stay on the
+data manifold (:func:`nearest_neighbor_ratio`). Transformations are drawn over
+the whole group (:func:`full_group_coefficients`), not only near the identity.
+:func:`symmetry_report` gathers everything for a fitted estimator.
+
+This module itself uses only numpy, scipy and scikit-learn; it does not
+import torch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from scipy.linalg import subspace_angles
+from sklearn.exceptions import NotFittedError
+from sklearn.neighbors import NearestNeighbors
+from sklearn.utils import check_random_state
+
+__all__ = [
+    "displacement",
+    "full_group_coefficients",
+    "generator_similarity",
+    "invariance_error",
+    "maximum_mean_discrepancy",
+    "nearest_neighbor_ratio",
+    "relative_reconstruction_error",
+    "rotation_frequency",
+    "rotation_likeness",
+    "symmetry_report",
+]
+
+# A generator counts as a rotation in full_group_coefficients below this value
+# of rotation_likeness.
+_ROTATION_THRESHOLD = 0.5
+
+
+# ---------------------------------------------------------------------------
+# Input validation
+# ---------------------------------------------------------------------------
+
+
+def _check_samples(X: Any, name: str) -> np.ndarray:
+    """Return ``X`` as a finite float array of shape ``(n, d)``, n >= 1."""
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2:
+        raise ValueError(
+            f"{name} must be a 2-d array (n_samples, n_features), got shape {X.shape}"
+        )
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise ValueError(f"{name} must not be empty, got shape {X.shape}")
+    if not np.all(np.isfinite(X)):
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return X
+
+
+def _check_same_shape(A: np.ndarray, B: np.ndarray, a: str, b: str) -> None:
+    if A.shape != B.shape:
+        raise ValueError(
+            f"{a} and {b} must have the same shape, got {A.shape} and {B.shape}"
+        )
+
+
+def _check_matrix(matrix: Any, name: str) -> np.ndarray:
+    """Return a finite float square matrix."""
+    matrix = np.asarray(matrix, dtype=np.float64)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.size == 0:
+        raise ValueError(f"{name} must be a square (k, k) matrix, got {matrix.shape}")
+    if not np.all(np.isfinite(matrix)):
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return matrix
+
+
+def _check_generators(generators: Any, name: str) -> np.ndarray:
+    """Return a finite float stack of square matrices ``(c, k, k)``."""
+    generators = np.asarray(generators, dtype=np.float64)
+    if generators.ndim == 2:
+        generators = generators[None]
+    if generators.ndim != 3 or generators.shape[1] != generators.shape[2]:
+        raise ValueError(
+            f"{name} must have shape (n_generators, k, k) or (k, k), "
+            f"got {generators.shape}"
+        )
+    if generators.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {generators.shape}")
+    if not np.all(np.isfinite(generators)):
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return generators
+
+
+def _check_positive_int(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"{name} must be >= 1, got {value}")
+    return int(value)
+
+
+# ---------------------------------------------------------------------------
+# Effect on samples
+# ---------------------------------------------------------------------------
+
+
+def invariance_error(
+    invariant: Callable[[np.ndarray], np.ndarray],
+    X: np.ndarray,
+    X_moved: np.ndarray,
+) -> float:
+    """Relative change of a known invariant under the transformation.
+
+    Computes ``mean |f(x') - f(x)| / std f(X)``. Dividing by the spread of the
+    invariant over the data makes the value unit-free: 0 means the invariant
+    is kept exactly, around 1 means it changes as much as it varies across
+    the data set.
+
+    Parameters
+    ----------
+    invariant : callable
+        ``f(X)`` mapping an ``(n, d)`` array to ``n`` values, shape ``(n,)``.
+        An ``(n, m)`` output is treated as ``m`` invariants and the errors are
+        averaged.
+    X : array-like of shape (n_samples, n_features)
+        Original samples.
+    X_moved : array-like of shape (n_samples, n_features)
+        The same samples after the group action.
+
+    Returns
+    -------
+    error : float
+        Relative invariance error, 0 is best.
+
+    Raises
+    ------
+    ValueError
+        On bad shapes, NaN, or if the invariant is constant on ``X``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symlearn.metrics import invariance_error
+    >>> X = np.array([[1.0, 0.0], [0.0, 2.0], [3.0, 0.0]])
+    >>> X_moved = np.array([[0.0, 1.0], [-2.0, 0.0], [0.0, -3.0]])  # rotated
+    >>> invariance_error(lambda Z: np.linalg.norm(Z, axis=1), X, X_moved)
+    0.0
+    """
+    if not callable(invariant):
+        raise TypeError("invariant must be a callable f(X) -> values")
+    X = _check_samples(X, "X")
+    X_moved = _check_samples(X_moved, "X_moved")
+    _check_same_shape(X, X_moved, "X", "X_moved")
+
+    values = np.asarray(invariant(X), dtype=np.float64)
+    moved_values = np.asarray(invariant(X_moved), dtype=np.float64)
+    n = X.shape[0]
+    for v, label in ((values, "f(X)"), (moved_values, "f(X_moved)")):
+        if v.ndim not in (1, 2) or v.shape[0] != n:
+            raise ValueError(
+                f"invariant must return shape ({n},) or ({n}, m), "
+                f"{label} has shape {v.shape}"
+            )
+        if not np.all(np.isfinite(v)):
+            raise ValueError(f"{label} contains NaN or infinite values")
+    values = values.reshape(n, -1)
+    moved_values = moved_values.reshape(n, -1)
+    if values.shape != moved_values.shape:
+        raise ValueError(
+            f"invariant returned shapes {values.shape} and {moved_values.shape}"
+        )
+
+    spread = values.std(axis=0)
+    if np.any(spread == 0):
+        raise ValueError("invariant is constant on X; its error cannot be scaled")
+    change = np.abs(moved_values - values).mean(axis=0)
+    return float(np.mean(change / spread))
+
+
+def displacement(X: np.ndarray, X_moved: np.ndarray) -> float:
+    """How far the transformation moves samples, relative to the data spread.
+
+    Computes ``mean ||x' - x|| / mean ||x - mean(X)||``. A symmetry that
+    keeps invariants only because it barely moves anything scores near 0.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Original samples.
+    X_moved : array-like of shape (n_samples, n_features)
+        The same samples after the group action.
+
+    Returns
+    -------
+    displacement : float
+        Mean distance moved, in units of the mean distance to the data mean.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symlearn.metrics import displacement
+    >>> X = np.array([[1.0, 0.0], [-1.0, 0.0]])
+    >>> displacement(X, -X)  # a half-turn moves each point by 2 radii
+    2.0
+    """
+    X = _check_samples(X, "X")
+    X_moved = _check_samples(X_moved, "X_moved")
+    _check_same_shape(X, X_moved, "X", "X_moved")
+    spread = np.linalg.norm(X - X.mean(axis=0), axis=1).mean()
+    if spread == 0:
+        raise ValueError("all samples in X are identical; displacement is undefined")
+    return float(np.linalg.norm(X_moved - X, axis=1).mean() / spread)
+
+
+# ---------------------------------------------------------------------------
+# Properties of a single generator
+# ---------------------------------------------------------------------------
+
+
+def rotation_likeness(generator: np.ndarray) -> float:
+    """How far a generator is from an infinitesimal rotation.
+
+    For the eigenvalues ``lambda`` of the generator ``L``, returns
+    ``max |Re lambda| / max |Im lambda|``. A rotation (``L`` antisymmetric up
+    to a change of basis) has purely imaginary eigenvalues and scores 0, so
+    ``exp(tL)`` is periodic. A large value means ``exp(tL)`` mostly grows or
+    shrinks; ``inf`` means there is no rotating part at all (all eigenvalues
+    real, e.g. a scaling or a shear). Small means rotation-like.
+
+    Parameters
+    ----------
+    generator : array-like of shape (k, k)
+        The generator ``L``.
+
+    Returns
+    -------
+    likeness : float
+        ``max |Re| / max |Im|`` of the eigenvalues, ``np.inf`` if all are real.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symlearn.metrics import rotation_likeness
+    >>> rotation_likeness(np.array([[0.0, -2.0], [2.0, 0.0]]))
+    0.0
+    >>> rotation_likeness(np.eye(2))
+    inf
+    """
+    eig = np.linalg.eigvals(_check_matrix(generator, "generator"))
+    imag = np.max(np.abs(eig.imag))
+    # LAPACK returns exactly zero imaginary parts for real eigenvalues.
+    if imag == 0:
+        return float(np.inf)
+    return float(np.max(np.abs(eig.real)) / imag)
+
+
+def rotation_frequency(generator: np.ndarray) -> float:
+    """Largest angular frequency of a generator, ``max |Im lambda|``.
+
+    For a rotation generator ``L`` with frequency ``omega``, ``exp(tL)`` goes
+    through one full period as ``t`` runs over ``[-pi/omega, pi/omega]``.
+
+    Parameters
+    ----------
+    generator : array-like of shape (k, k)
+        The generator ``L``.
+
+    Returns
+    -------
+    omega : float
+        Largest absolute imaginary part of the eigenvalues (0 if all real).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symlearn.metrics import rotation_frequency
+    >>> round(rotation_frequency(np.array([[0.0, -2.0], [2.0, 0.0]])), 6)
+    2.0
+    """
+    eig = np.linalg.eigvals(_check_matrix(generator, "generator"))
+    return float(np.max(np.abs(eig.imag)))
+
+
+def full_group_coefficients(
+    generators: np.ndarray,
+    n: int,
+    random_state: int | np.random.RandomState | np.random.Generator | None = None,
+) -> np.ndarray:
+    """Draw group coefficients that cover the whole group, not just the identity.
+
+    The rule, one generator at a time:
+
+    - rotation-like generators (:func:`rotation_likeness` below 0.5) get ``t``
+      uniform in ``[-pi/omega, pi/omega]`` with ``omega`` from
+      :func:`rotation_frequency`, i.e. one full period of ``exp(tL)``;
+    - other generators (scalings, shears, spirals) are not periodic and get
+      ``t`` uniform in ``[-1/||L||, 1/||L||]`` (spectral norm), moves of unit
+      size whatever the scale of ``L``: a collapsed generator is not excused
+      by its small norm.
+
+    Parameters
+    ----------
+    generators : array-like of shape (n_generators, k, k) or (k, k)
+        The generators.
+    n : int
+        Number of coefficient vectors to draw.
+    random_state : int, RandomState instance or None, default=None
+        Seed or generator for reproducible draws.
+
+    Returns
+    -------
+    coefficients : ndarray of shape (n, n_generators)
+        One row of coefficients per draw.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symlearn.metrics import full_group_coefficients
+    >>> L = np.array([[[0.0, -2.0], [2.0, 0.0]], [[1.0, 0.0], [0.0, 1.0]]])
+    >>> c = full_group_coefficients(L, 1000, random_state=0)
+    >>> c.shape
+    (1000, 2)
+    >>> bool(np.abs(c[:, 0]).max() <= np.pi / 2)
+    True
+    """
+    generators = _check_generators(generators, "generators")
+    n = _check_positive_int(n, "n")
+    rng = check_random_state(random_state)
+    coefficients = np.empty((n, generators.shape[0]))
+    for i, generator in enumerate(generators):
+        if rotation_likeness(generator) < _ROTATION_THRESHOLD:
+            half_range = np.pi / rotation_frequency(generator)
+        else:
+            norm = np.linalg.norm(generator, ord=2)
+            half_range = 1.0 / norm if norm > 0 else 1.0
+        coefficients[:, i] = rng.uniform(-half_range, half_range, size=n)
+    return coefficients
+
+
+def maximum_mean_discrepancy(A: np.ndarray, B: np.ndarray) -> float:
+    """Squared maximum mean discrepancy between two samples (RBF kernel).
+
+    The biased (V-statistic) estimate with a Gaussian kernel whose bandwidth
+    is the median distance between points of the pooled sample: 0 for
+    identical samples, up to 2 for samples far apart. A two-sample statistic
+    for "transformed samples look like real ones".
+
+    Parameters
+    ----------
+    A : array-like of shape (n_a, d)
+    B : array-like of shape (n_b, d)
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symlearn.metrics import maximum_mean_discrepancy
+    >>> rng = np.random.default_rng(0)
+    >>> A, B = rng.normal(size=(300, 2)), rng.normal(size=(300, 2))
+    >>> same = maximum_mean_discrepancy(A, B)
+    >>> far = maximum_mean_discrepancy(A, B + 3.0)
+    >>> bool(same < 0.05 < far)
+    True
+    """
+    A = _check_samples(A, "A")
+    B = _check_samples(B, "B")
+    if A.shape[1] != B.shape[1]:
+        raise ValueError(
+            f"A and B must have the same number of features, got {A.shape[1]} "
+            f"and {B.shape[1]}"
+        )
+    pooled = np.vstack([A, B])
+    sq_dist = np.sum((pooled[:, None, :] - pooled[None, :, :]) ** 2, axis=-1)
+    bandwidth_sq = np.median(sq_dist[np.triu_indices(len(pooled), k=1)])
+    kernel = np.exp(-sq_dist / max(bandwidth_sq, np.finfo(float).tiny))
+    n_a = len(A)
+    k_aa = kernel[:n_a, :n_a].mean()
+    k_bb = kernel[n_a:, n_a:].mean()
+    k_ab = kernel[:n_a, n_a:].mean()
+    return float(max(k_aa + k_bb - 2 * k_ab, 0.0))
+
+
+def generator_similarity(found: np.ndarray, true: np.ndarray) -> float:
+    """Similarity of the spans of two sets of generators.
+
+    Each generator is flattened to a vector and the principal angles between
+    the two spans are computed with :func:`scipy.linalg.subspace_angles`. The
+    result is the cosine of the largest principal angle, so it does not
+    depend on sign, order, scale or any change of basis within each span: 1
+    means the same span, 0 means some direction of one span is orthogonal to
+    the other. If the spans have different dimensions, the smaller span is
+    compared within the larger one (1 if it is contained in it).
+
+    Parameters
+    ----------
+    found : array-like of shape (n_found, k, k) or (k, k)
+        Discovered generators.
+    true : array-like of shape (n_true, k, k) or (k, k)
+        Reference generators, same ``k``.
+
+    Returns
+    -------
+    similarity : float
+        Cosine of the largest principal angle, in ``[0, 1]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symlearn.metrics import generator_similarity
+    >>> L = np.array([[0.0, -1.0], [1.0, 0.0]])
+    >>> round(generator_similarity(-3 * L, L), 6)
+    1.0
+    >>> round(generator_similarity(np.eye(2), L), 6)
+    0.0
+    """
+    found = _check_generators(found, "found")
+    true = _check_generators(true, "true")
+    if found.shape[1:] != true.shape[1:]:
+        raise ValueError(
+            "found and true must act on the same space, got matrices of shape "
+            f"{found.shape[1:]} and {true.shape[1:]}"
+        )
+    a = found.reshape(found.shape[0], -1).T
+    b = true.reshape(true.shape[0], -1).T
+    for m, label in ((a, "found"), (b, "true")):
+        if not np.any(m):
+            raise ValueError(f"{label} generators are all zero; their span is empty")
+    # subspace_angles returns the angles in descending order.
+    largest = subspace_angles(a, b)[0]
+    return float(np.clip(np.cos(largest), 0.0, 1.0))
+
+
+# ---------------------------------------------------------------------------
+# Reconstruction and closure on the data
+# ---------------------------------------------------------------------------
+
+
+def relative_reconstruction_error(X: np.ndarray, X_rec: np.ndarray) -> float:
+    """Reconstruction error relative to the variance of the data.
+
+    Computes ``||X - X_rec||_F^2 / ||X - mean(X)||_F^2``: 0 is perfect, 1 is
+    as bad as predicting the mean for every sample.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Original samples.
+    X_rec : array-like of shape (n_samples, n_features)
+        Reconstructions, e.g. ``inverse_transform(transform(X))``.
+
+    Returns
+    -------
+    error : float
+        Relative squared error.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symlearn.metrics import relative_reconstruction_error
+    >>> X = np.array([[0.0], [2.0]])
+    >>> relative_reconstruction_error(X, np.ones((2, 1)))
+    1.0
+    """
+    X = _check_samples(X, "X")
+    X_rec = _check_samples(X_rec, "X_rec")
+    _check_same_shape(X, X_rec, "X", "X_rec")
+    total = np.sum((X - X.mean(axis=0)) ** 2)
+    if total == 0:
+        raise ValueError("all samples in X are identical; the error is undefined")
+    return float(np.sum((X - X_rec) ** 2) / total)
+
+
+def nearest_neighbor_ratio(X_real: np.ndarray, X_moved: np.ndarray) -> float:
+    """How close moved samples stay to the data manifold.
+
+    Returns the median distance from each moved sample to its nearest real
+    sample, divided by the median distance from each real sample to its
+    nearest other real sample. Around 1 or below means the moved samples look
+    like more samples from the data; much larger means the transformation
+    leaves the manifold.
+
+    Parameters
+    ----------
+    X_real : array-like of shape (n_real, n_features)
+        Real samples, at least 2.
+    X_moved : array-like of shape (n_moved, n_features)
+        Transformed samples.
+
+    Returns
+    -------
+    ratio : float
+        Median moved-to-real distance over median real spacing.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symlearn.metrics import nearest_neighbor_ratio
+    >>> X = np.arange(5.0)[:, None]
+    >>> nearest_neighbor_ratio(X, X + 0.5)
+    0.5
+    """
+    X_real = _check_samples(X_real, "X_real")
+    X_moved = _check_samples(X_moved, "X_moved")
+    if X_real.shape[1] != X_moved.shape[1]:
+        raise ValueError(
+            "X_real and X_moved must have the same number of features, got "
+            f"{X_real.shape[1]} and {X_moved.shape[1]}"
+        )
+    if X_real.shape[0] < 2:
+        raise ValueError("X_real needs at least 2 samples to measure its spacing")
+    nn = NearestNeighbors(n_neighbors=1).fit(X_real)
+    # With no query, kneighbors leaves each sample out of its own neighbours.
+    spacing = np.median(nn.kneighbors(return_distance=True)[0][:, 0])
+    if spacing == 0:
+        raise ValueError("most samples in X_real are duplicates; spacing is zero")
+    moved = np.median(nn.kneighbors(X_moved, return_distance=True)[0][:, 0])
+    return float(moved / spacing)
+
+
+# ---------------------------------------------------------------------------
+# Everything together
+# ---------------------------------------------------------------------------
+
+
+def symmetry_report(
+    estimator: Any,
+    X: np.ndarray,
+    invariant: Callable[[np.ndarray], np.ndarray] | None = None,
+    n_draws: int = 1,
+    random_state: int | np.random.RandomState | np.random.Generator | None = None,
+) -> dict[str, float]:
+    """Judge a fitted symmetry estimator by what its group does to the data.
+
+    Every sample of ``X`` (repeated ``n_draws`` times) is moved by a group
+    element drawn over the whole group with :func:`full_group_coefficients`,
+    using ``estimator.apply_group``.
+
+    Parameters
+    ----------
+    estimator : object
+        Any fitted object with ``generators_`` of shape ``(c, k, k)``,
+        ``apply_group(X, coefficients)``, ``transform(X)`` and
+        ``inverse_transform(Z)``.
+    X : array-like of shape (n_samples, n_features)
+        Samples to judge the symmetry on.
+    invariant : callable, optional
+        Known invariant ``f(X) -> (n,)``; if given, the report includes its
+        :func:`invariance_error`.
+    n_draws : int, default=1
+        Number of group elements drawn per sample.
+    random_state : int, RandomState instance or None, default=None
+        Seed for the group draws.
+
+    Returns
+    -------
+    report : dict
+        ``"invariance_error"`` (only with ``invariant``), ``"displacement"``,
+        ``"rotation_likeness"`` and ``"rotation_frequency"`` of generator 0,
+        ``"reconstruction_error"`` (of ``inverse_transform(transform(X))``) and
+        ``"nearest_neighbor_ratio"`` of the moved samples against ``X``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symlearn.metrics import symmetry_report
+    >>> class Rotation:
+    ...     generators_ = np.array([[[0.0, -1.0], [1.0, 0.0]]])
+    ...     def transform(self, X):
+    ...         return X
+    ...     def inverse_transform(self, Z):
+    ...         return Z
+    ...     def apply_group(self, X, coefficients):
+    ...         t = coefficients[:, 0]
+    ...         c, s = np.cos(t), np.sin(t)
+    ...         return np.stack([c * X[:, 0] - s * X[:, 1],
+    ...                          s * X[:, 0] + c * X[:, 1]], axis=1)
+    >>> rng = np.random.default_rng(0)
+    >>> theta = rng.uniform(-np.pi, np.pi, 200)
+    >>> radius = rng.uniform(1.0, 2.0, 200)
+    >>> X = radius[:, None] * np.stack([np.cos(theta), np.sin(theta)], axis=1)
+    >>> report = symmetry_report(
+    ...     Rotation(), X, invariant=lambda Z: np.linalg.norm(Z, axis=1),
+    ...     random_state=0)
+    >>> bool(report["invariance_error"] < 1e-10), report["rotation_likeness"]
+    (True, 0.0)
+    """
+    for attr in ("apply_group", "transform", "inverse_transform"):
+        if not callable(getattr(estimator, attr, None)):
+            raise TypeError(f"estimator must have a callable {attr!r} method")
+    if not hasattr(estimator, "generators_"):
+        raise NotFittedError("estimator has no 'generators_'; fit it first")
+    if invariant is not None and not callable(invariant):
+        raise TypeError("invariant must be a callable f(X) -> values or None")
+    X = _check_samples(X, "X")
+    n_draws = _check_positive_int(n_draws, "n_draws")
+    generators = _check_generators(estimator.generators_, "estimator.generators_")
+
+    X_rep = np.concatenate([X] * n_draws, axis=0)
+    coefficients = full_group_coefficients(generators, len(X_rep), random_state)
+    X_moved = _check_samples(
+        estimator.apply_group(X_rep, coefficients), "apply_group output"
+    )
+    _check_same_shape(X_rep, X_moved, "X", "apply_group output")
+    X_rec = _check_samples(
+        estimator.inverse_transform(estimator.transform(X)), "reconstruction"
+    )
+
+    report: dict[str, float] = {}
+    if invariant is not None:
+        report["invariance_error"] = invariance_error(invariant, X_rep, X_moved)
+    report["displacement"] = displacement(X_rep, X_moved)
+    report["rotation_likeness"] = rotation_likeness(generators[0])
+    report["rotation_frequency"] = rotation_frequency(generators[0])
+    report["reconstruction_error"] = relative_reconstruction_error(X, X_rec)
+    report["nearest_neighbor_ratio"] = nearest_neighbor_ratio(X, X_moved)
+    return report

@@ -1,0 +1,14 @@
+"""Torch building blocks of LaLiGAN: autoencoders, the Lie algebra generator and
+the discriminator. Nothing here knows about scikit-learn or optimizers."""
+
+from symlearn.nn.autoencoders import IdentityAutoencoder, MLPAutoencoder, make_mlp
+from symlearn.nn.discriminator import WindowDiscriminator
+from symlearn.nn.lie import LieAlgebraGenerator
+
+__all__ = [
+    "IdentityAutoencoder",
+    "LieAlgebraGenerator",
+    "MLPAutoencoder",
+    "WindowDiscriminator",
+    "make_mlp",
+]

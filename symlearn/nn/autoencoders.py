@@ -1,0 +1,206 @@
+"""Autoencoders mapping states ``x`` to latents ``z`` and back.
+
+Every autoencoder acts on the last axis only, so a batch of windows
+``(batch, window, n_features)`` is encoded to ``(batch, window, latent_dim)``.
+"""
+
+from collections.abc import Sequence
+
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+ACTIVATIONS = {
+    "relu": nn.ReLU,
+    "leaky_relu": nn.LeakyReLU,
+    "tanh": nn.Tanh,
+    "elu": nn.ELU,
+    "gelu": nn.GELU,
+    "silu": nn.SiLU,
+}
+
+
+def make_mlp(
+    in_features: int,
+    hidden_sizes: Sequence[int],
+    out_features: int | None,
+    activation: str,
+    linear: type[nn.Linear] = nn.Linear,
+) -> nn.Sequential:
+    """Linear layers of ``hidden_sizes`` each followed by ``activation``.
+
+    If ``out_features`` is given, a final linear layer without activation maps
+    to it. ``linear`` is the layer class (e.g. a spectrally normalised one).
+    """
+    layers: list[nn.Module] = []
+    width = in_features
+    for hidden in hidden_sizes:
+        layers += [linear(width, hidden), ACTIVATIONS[activation]()]
+        width = hidden
+    if out_features is not None:
+        layers.append(linear(width, out_features))
+    return nn.Sequential(*layers)
+
+
+def _apply_to_last_axis(fn: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """Apply a module expecting ``(n, features)`` to ``(..., features)``."""
+    flat = fn(x.reshape(-1, x.shape[-1]))
+    return flat.reshape(*x.shape[:-1], flat.shape[-1])
+
+
+class OrthogonalLinear(nn.Module):
+    """Linear map ``x -> W x`` whose weight has orthonormal rows.
+
+    ``W`` is the transposed Q factor of a free parameter, so training moves
+    on the set of orthonormal frames. (A plain module rather than a torch
+    parametrization, which cannot be pickled.)
+
+    Shapes
+    ------
+    ``(n, in_features) -> (n, out_features)``, ``out_features <= in_features``
+    """
+
+    def __init__(self, in_features: int, out_features: int):
+        super().__init__()
+        if out_features > in_features:
+            raise ValueError(
+                f"an orthogonal layer needs out_features <= in_features, got "
+                f"{out_features} > {in_features}"
+            )
+        self.raw_weight = nn.Parameter(torch.randn(in_features, out_features))
+
+    def weight(self) -> torch.Tensor:
+        return torch.linalg.qr(self.raw_weight).Q.T
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.linear(x, self.weight())
+
+
+class RunningStandardization(nn.Module):
+    """Standardise latents with running statistics, also while training.
+
+    A batch norm divides by each batch's own statistics, which jitter by
+    about ``1/sqrt(batch)``: the decoder then never sees the same latent for
+    the same state, which puts a floor under the reconstruction error. Here the
+    statistics are exponential moving averages of the (detached) batch
+    statistics, so the map is the same for every sample of a step while the
+    latent still cannot collapse or stretch.
+
+    Parameters
+    ----------
+    n_features : int
+    momentum : float
+        Weight of the newest batch in the moving averages.
+    eps : float
+
+    Shapes
+    ------
+    ``(n, n_features) -> (n, n_features)``
+    """
+
+    def __init__(self, n_features: int, momentum: float = 0.01, eps: float = 1e-5):
+        super().__init__()
+        self.momentum = momentum
+        self.eps = eps
+        self.register_buffer("running_mean", torch.zeros(n_features))
+        self.register_buffer("running_var", torch.ones(n_features))
+        self.register_buffer("initialized", torch.zeros((), dtype=torch.bool))
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        if self.training:
+            with torch.no_grad():
+                # The first batch sets the statistics: no warm-up from (0, 1).
+                weight = torch.where(self.initialized, self.momentum, 1.0)
+                self.running_mean.lerp_(z.mean(dim=0), weight)
+                self.running_var.lerp_(z.var(dim=0), weight)
+                self.initialized.fill_(True)
+        return (z - self.running_mean) / torch.sqrt(self.running_var + self.eps)
+
+
+LATENT_NORMS = {
+    "batch": lambda dim: nn.BatchNorm1d(dim, affine=False),
+    "running": RunningStandardization,
+}
+
+
+class MLPAutoencoder(nn.Module):
+    """Fully connected autoencoder with an orthogonal, batch-normalised latent.
+
+    The last encoder layer has orthonormal rows and the latent is normalised
+    by a batch norm without affine parameters: together they stop the encoder
+    from collapsing or stretching the latent to fool the discriminator.
+
+    Parameters
+    ----------
+    n_features : int
+        Width ``d`` of a state.
+    latent_dim : int
+        Width ``k`` of a latent.
+    hidden_sizes : sequence of int
+        Widths of the hidden layers of the encoder; the decoder mirrors them.
+    activation : str
+        One of ``ACTIVATIONS``.
+    latent_norm : {"running", "batch"}
+        Standardise the latent with running statistics
+        (``RunningStandardization``) or with a batch norm (the paper's choice).
+
+    Shapes
+    ------
+    ``encode``: ``(..., d) -> (..., k)``; ``decode``: ``(..., k) -> (..., d)``.
+    """
+
+    def __init__(
+        self,
+        n_features: int,
+        latent_dim: int,
+        hidden_sizes: Sequence[int] = (128, 128, 128),
+        activation: str = "relu",
+        latent_norm: str = "running",
+    ):
+        super().__init__()
+        hidden_sizes = tuple(hidden_sizes)
+        last_width = hidden_sizes[-1] if hidden_sizes else n_features
+        self.encoder = nn.Sequential(
+            make_mlp(n_features, hidden_sizes, None, activation),
+            OrthogonalLinear(last_width, latent_dim),
+            LATENT_NORMS[latent_norm](latent_dim),
+        )
+        self.decoder = make_mlp(latent_dim, hidden_sizes[::-1], n_features, activation)
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        return _apply_to_last_axis(self.encoder, x)
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        return _apply_to_last_axis(self.decoder, z)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.decode(self.encode(x))
+
+
+class IdentityAutoencoder(nn.Module):
+    """The identity map, turning LaLiGAN into LieGAN (symmetry in data space).
+
+    Parameters
+    ----------
+    n_features : int
+        Width of a state; the latent has the same width.
+    latent_dim : int
+        Must equal ``n_features``.
+    """
+
+    def __init__(self, n_features: int, latent_dim: int):
+        super().__init__()
+        if latent_dim != n_features:
+            raise ValueError(
+                f"the identity autoencoder needs latent_dim == n_features, got "
+                f"latent_dim={latent_dim} and n_features={n_features}"
+            )
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        return x
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        return z
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x

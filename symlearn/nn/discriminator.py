@@ -1,0 +1,74 @@
+"""The discriminator telling real latent windows from transformed ones."""
+
+from collections.abc import Sequence
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from symlearn.nn.autoencoders import make_mlp
+
+
+class SpectralNormLinear(nn.Linear):
+    """Linear layer divided by its largest singular value.
+
+    The singular value is tracked by one power iteration per training
+    forward pass. (A plain module rather than a torch parametrization, which
+    cannot be pickled.)
+    """
+
+    def __init__(self, in_features: int, out_features: int):
+        super().__init__(in_features, out_features)
+        self.register_buffer("u", F.normalize(torch.randn(out_features), dim=0))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.training:
+            with torch.no_grad():
+                v = F.normalize(self.weight.T @ self.u, dim=0)
+                self.u.copy_(F.normalize(self.weight @ v, dim=0))
+        # A copy: the next training forward updates ``u`` in place while this
+        # one's graph may still need it.
+        u = self.u.clone()
+        v = F.normalize(self.weight.T @ u, dim=0).detach()
+        sigma = u @ self.weight @ v
+        return F.linear(x, self.weight / sigma, self.bias)
+
+
+class WindowDiscriminator(nn.Module):
+    """MLP scoring a flattened window of latents; a higher logit means "real".
+
+    Parameters
+    ----------
+    latent_dim : int
+        Width ``k`` of a latent.
+    window_size : int
+        Number ``w`` of latents in a window.
+    hidden_sizes : sequence of int
+        Widths of the hidden layers.
+    activation : str
+        Activation name (see ``symlearn.nn.autoencoders.ACTIVATIONS``).
+    use_spectral_norm : bool
+        Constrain every linear layer to spectral norm 1, which keeps the
+        discriminator Lipschitz and its gradients informative.
+
+    Shapes
+    ------
+    ``(batch, w, k) -> (batch,)``
+    """
+
+    def __init__(
+        self,
+        latent_dim: int,
+        window_size: int,
+        hidden_sizes: Sequence[int] = (128, 128),
+        activation: str = "leaky_relu",
+        use_spectral_norm: bool = False,
+    ):
+        super().__init__()
+        linear = SpectralNormLinear if use_spectral_norm else nn.Linear
+        self.mlp = make_mlp(
+            latent_dim * window_size, tuple(hidden_sizes), 1, activation, linear
+        )
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.mlp(z.flatten(start_dim=1)).squeeze(-1)

@@ -1,0 +1,127 @@
+"""The Lie algebra generator: a basis of ``k x k`` matrices acting on latents."""
+
+import numpy as np
+import torch
+from torch import nn
+
+COEFFICIENT_DISTRIBUTIONS = ("normal", "uniform", "integer")
+
+
+class LieAlgebraGenerator(nn.Module):
+    """A Lie algebra basis ``L_1..L_c`` and the group elements it generates.
+
+    A group element is ``g = expm(sum_i w_i L_i)`` with random coefficients
+    ``w``; it acts linearly on a latent ``z`` about a centre ``c``:
+    ``g . z = g (z - c) + c``. The same ``g`` moves every latent of a window.
+
+    Parameters
+    ----------
+    latent_dim : int
+        Size ``k`` of the matrices.
+    n_generators : int
+        Number ``c`` of basis matrices. Ignored when ``fixed_basis`` is given.
+    fixed_basis : array of shape (c, k, k), optional
+        A known basis (e.g. ``so(3)``), kept fixed instead of learned.
+    coefficient_distribution : {"normal", "uniform", "integer"}
+        ``normal``: ``w ~ N(0, scale^2)``; ``uniform``: ``w ~ U(-scale, scale)``;
+        ``integer``: ``w`` uniform on the integers ``-scale..scale`` (discrete
+        symmetries).
+    coefficient_scale : float
+        Spread of the coefficients.
+    init_std : float
+        Standard deviation of the initial entries of a learned basis.
+
+    Attributes
+    ----------
+    basis : Parameter or buffer of shape (c, k, k)
+    mask : buffer of shape (c, k, k)
+        Zero where sequential thresholding removed an entry.
+    """
+
+    def __init__(
+        self,
+        latent_dim: int,
+        n_generators: int = 1,
+        fixed_basis: np.ndarray | None = None,
+        coefficient_distribution: str = "normal",
+        coefficient_scale: float = 1.0,
+        init_std: float = 0.1,
+    ):
+        super().__init__()
+        self.coefficient_distribution = coefficient_distribution
+        self.coefficient_scale = coefficient_scale
+        if fixed_basis is None:
+            basis = torch.randn(n_generators, latent_dim, latent_dim) * init_std
+            self.basis = nn.Parameter(basis)
+        else:
+            basis = torch.as_tensor(np.asarray(fixed_basis), dtype=torch.float32)
+            self.register_buffer("basis", basis)
+        self.register_buffer("mask", torch.ones_like(basis))
+
+    @property
+    def n_generators(self) -> int:
+        return self.basis.shape[0]
+
+    @property
+    def learnable(self) -> bool:
+        return isinstance(self.basis, nn.Parameter)
+
+    def masked_basis(self) -> torch.Tensor:
+        """The basis with thresholded entries zeroed, shape (c, k, k)."""
+        return self.basis * self.mask
+
+    def sample_coefficients(self, n: int) -> torch.Tensor:
+        """Draw ``(n, c)`` coefficients from the torch global generator."""
+        shape = (n, self.n_generators)
+        like = dict(device=self.basis.device, dtype=self.basis.dtype)
+        scale = self.coefficient_scale
+        if self.coefficient_distribution == "normal":
+            return torch.randn(shape, **like) * scale
+        if self.coefficient_distribution == "uniform":
+            return (torch.rand(shape, **like) * 2 - 1) * scale
+        bound = int(round(scale))
+        return torch.randint(-bound, bound + 1, shape, device=self.basis.device).to(
+            self.basis.dtype
+        )
+
+    def group_elements(self, coefficients: torch.Tensor) -> torch.Tensor:
+        """``expm(sum_i w_i L_i)`` for each row of ``(n, c)`` coefficients.
+
+        Returns shape ``(n, k, k)``.
+        """
+        algebra = torch.einsum("nc,ckl->nkl", coefficients, self.masked_basis())
+        return torch.linalg.matrix_exp(algebra)
+
+    def forward(
+        self,
+        z: torch.Tensor,
+        center: torch.Tensor,
+        coefficients: torch.Tensor | None = None,
+    ) -> torch.Tensor:
+        """Move each window of latents by one group element about ``center``.
+
+        Parameters
+        ----------
+        z : tensor of shape (n, w, k)
+        center : tensor of shape (k,)
+        coefficients : tensor of shape (n, c), optional
+            Sampled when not given.
+
+        Returns
+        -------
+        tensor of shape (n, w, k)
+        """
+        if coefficients is None:
+            coefficients = self.sample_coefficients(z.shape[0])
+        g = self.group_elements(coefficients)
+        return torch.einsum("nkl,nwl->nwk", g, z - center) + center
+
+    @torch.no_grad()
+    def threshold_(self, relative_threshold: float) -> None:
+        """Mask entries below ``relative_threshold`` x the largest entry of
+        their generator (sequential thresholding, for readable generators)."""
+        if not self.learnable:
+            return
+        magnitude = self.masked_basis().abs()
+        largest = magnitude.amax(dim=(1, 2), keepdim=True)
+        self.mask *= (magnitude >= relative_threshold * largest).to(self.mask.dtype)

@@ -1,0 +1,239 @@
+"""The LaLiGAN skorch net: an autoencoder, a Lie algebra generator and a
+discriminator trained adversarially with two optimizers."""
+
+import torch
+import torch.nn.functional as F
+from skorch import NeuralNet
+from skorch.callbacks import EpochTimer, PrintLog
+from torch import nn
+
+from symlearn.training.losses import (
+    decorrelation_penalty,
+    generator_norm_reward,
+    identity_penalty,
+)
+
+# Per-epoch means recorded in the history, in the order ``train_step`` stacks them.
+LOSS_NAMES = ("loss", "reconstruction", "adversarial", "identity", "discriminator")
+
+
+class DeviceBatches:
+    """Shuffled mini-batches of a tensor that already lives on the device.
+
+    Indexing one tensor with a random permutation avoids a per-row
+    ``Dataset.__getitem__`` and host-device copies. The last incomplete batch
+    is dropped (when there is more than one batch) because the latent batch
+    norm needs several samples.
+    """
+
+    def __init__(self, data: torch.Tensor, batch_size: int, shuffle: bool):
+        self.data = data
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+
+    def __iter__(self):
+        n = len(self.data)
+        order = (
+            torch.randperm(n, device=self.data.device)
+            if self.shuffle
+            else torch.arange(n, device=self.data.device)
+        )
+        n_full = max(n // self.batch_size, 1) * self.batch_size
+        for indices in order[:n_full].split(self.batch_size):
+            yield self.data[indices]
+
+    def __len__(self) -> int:
+        return max(len(self.data) // self.batch_size, 1)
+
+
+class LaLiGANNet(NeuralNet):
+    """skorch net training LaLiGAN on windows of states.
+
+    The generator side (``module_``, the autoencoder, and ``generator_``, the
+    Lie algebra basis) and the discriminator (``discriminator_``) have their
+    own optimizers: ``optimizer_`` and ``optimizer_discriminator_``, so
+    ``optimizer__lr`` and ``optimizer_discriminator__lr`` set them separately.
+
+    Parameters
+    ----------
+    module : class
+        Autoencoder class with ``encode`` and ``decode`` (``module__*`` args).
+    generator : class
+        ``LieAlgebraGenerator`` (``generator__*`` args).
+    discriminator : class
+        Discriminator class (``discriminator__*`` args).
+    optimizer_discriminator : class
+        Optimizer of the discriminator (``optimizer_discriminator__*`` args).
+    reconstruction_weight, adversarial_weight, identity_weight, norm_weight,
+    decorrelation_weight : float
+        Weights of the generator-side loss terms: reconstruction MSE, fooling
+        the discriminator, ``|cos(z - c, g.z - c)|`` against the identity, the
+        (negative) capped generator norm reward and the pairwise |cosine|
+        between generators.
+    norm_cap : float
+        Cap of the generator norm reward.
+    keep_origin : bool
+        Act about the origin instead of the batch mean of the latents.
+    **kwargs
+        Passed to ``skorch.NeuralNet`` (``max_epochs``, ``batch_size``,
+        ``lr``, ``device``, ``callbacks``, ``verbose``...).
+
+    Notes
+    -----
+    ``fit`` takes ``X`` of shape ``(n_windows, window, n_features)``; ``y`` is
+    ignored. Losses are averaged on the device and copied to the host once per
+    epoch, never inside a step.
+    """
+
+    def __init__(
+        self,
+        module,
+        generator,
+        discriminator,
+        *args,
+        criterion=nn.BCEWithLogitsLoss,
+        optimizer=torch.optim.Adam,
+        optimizer_discriminator=torch.optim.Adam,
+        train_split=None,
+        reconstruction_weight: float = 1.0,
+        adversarial_weight: float = 0.01,
+        identity_weight: float = 0.1,
+        norm_weight: float = 0.0,
+        norm_cap: float = 1.0,
+        decorrelation_weight: float = 0.1,
+        keep_origin: bool = False,
+        **kwargs,
+    ):
+        super().__init__(
+            module,
+            *args,
+            criterion=criterion,
+            optimizer=optimizer,
+            train_split=train_split,
+            **kwargs,
+        )
+        self.generator = generator
+        self.discriminator = discriminator
+        self.optimizer_discriminator = optimizer_discriminator
+        self.reconstruction_weight = reconstruction_weight
+        self.adversarial_weight = adversarial_weight
+        self.identity_weight = identity_weight
+        self.norm_weight = norm_weight
+        self.norm_cap = norm_cap
+        self.decorrelation_weight = decorrelation_weight
+        self.keep_origin = keep_origin
+
+    @property
+    def _default_callbacks(self):
+        return [("epoch_timer", EpochTimer()), ("print_log", PrintLog())]
+
+    # --- components ---------------------------------------------------------
+
+    def initialize_module(self):
+        super().initialize_module()
+        for name in ("generator", "discriminator"):
+            kwargs = self.get_params_for(name)
+            module = self.initialized_instance(getattr(self, name), kwargs)
+            setattr(self, name + "_", module)
+        return self
+
+    def initialize_optimizer(self, *_, **__):
+        named = [("module." + k, p) for k, p in self.module_.named_parameters()]
+        named += [("generator." + k, p) for k, p in self.generator_.named_parameters()]
+        args, kwargs = self.get_params_for_optimizer("optimizer", named)
+        self.optimizer_ = self.optimizer(*args, **kwargs)
+        args, kwargs = self.get_params_for_optimizer(
+            "optimizer_discriminator", self.discriminator_.named_parameters()
+        )
+        self.optimizer_discriminator_ = self.optimizer_discriminator(*args, **kwargs)
+        return self
+
+    # --- data ---------------------------------------------------------------
+
+    def check_data(self, X, y=None):
+        """Windows need no targets."""
+
+    def get_dataset(self, X, y=None):
+        return torch.as_tensor(X, dtype=torch.float32, device=self.device)
+
+    def get_iterator(self, dataset, training=False):
+        batch_size = len(dataset) if self.batch_size == -1 else self.batch_size
+        return DeviceBatches(dataset, batch_size, shuffle=training)
+
+    # --- training -----------------------------------------------------------
+
+    def center(self, z: torch.Tensor) -> torch.Tensor:
+        """The point the group acts about: batch mean or origin, shape (k,)."""
+        if self.keep_origin:
+            return z.new_zeros(z.shape[-1])
+        return z.detach().mean(dim=tuple(range(z.dim() - 1)))
+
+    def train_step(self, batch, **fit_params):
+        """One generator step, then one discriminator step.
+
+        The generator loss is computed with the discriminator's parameters
+        frozen, and the discriminator sees detached latents, so neither step
+        receives the other's gradients.
+        """
+        x = batch
+        autoencoder = self.module_
+        lie = self.generator_
+        disc = self.discriminator_
+        bce = self.criterion_
+
+        z = autoencoder.encode(x)
+        reconstruction = F.mse_loss(autoencoder.decode(z), x)
+        center = self.center(z)
+        moved = lie(z, center)
+
+        disc.requires_grad_(False)
+        logits_moved = disc(moved)
+        disc.requires_grad_(True)
+        adversarial = bce(logits_moved, torch.ones_like(logits_moved))
+        identity = identity_penalty(z, moved, center)
+        basis = lie.masked_basis()
+        loss = (
+            self.reconstruction_weight * reconstruction
+            + self.adversarial_weight * adversarial
+            + self.identity_weight * identity
+            - self.norm_weight * generator_norm_reward(basis, self.norm_cap)
+            + self.decorrelation_weight * decorrelation_penalty(basis)
+        )
+        self.optimizer_.zero_grad(set_to_none=True)
+        loss.backward()
+        self.optimizer_.step()
+
+        logits_real = disc(z.detach())
+        logits_fake = disc(moved.detach())
+        loss_discriminator = bce(logits_real, torch.ones_like(logits_real)) + bce(
+            logits_fake, torch.zeros_like(logits_fake)
+        )
+        self.optimizer_discriminator_.zero_grad(set_to_none=True)
+        loss_discriminator.backward()
+        self.optimizer_discriminator_.step()
+
+        losses = torch.stack(
+            [loss, reconstruction, adversarial, identity, loss_discriminator]
+        )
+        return {"loss": loss.detach(), "losses": losses.detach()}
+
+    def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
+        """Run all batches, keeping loss sums on the device; record the
+        per-epoch means (and the generator norm) with one host copy."""
+        if iterator is None:
+            return
+        self._set_training(training)
+        total = None
+        n_batches = 0
+        for batch in iterator:
+            self.notify("on_batch_begin", batch=batch, training=training)
+            step = step_fn(batch, **fit_params)
+            total = step["losses"] if total is None else total + step["losses"]
+            self.notify("on_batch_end", batch=batch, training=training, **step)
+            n_batches += 1
+        norm = self.generator_.masked_basis().detach().norm()
+        means = torch.cat([total / n_batches, norm[None]]).tolist()
+        for name, value in zip(LOSS_NAMES, means[:-1], strict=True):
+            self.history.record(f"{prefix}_{name}", value)
+        self.history.record("generator_norm", means[-1])
+        self.history.record(prefix + "_batch_count", n_batches)

@@ -1,0 +1,82 @@
+"""Input forms -> windows of states.
+
+Users give independent states ``(n_samples, n_features)``, ready windows
+``(n_windows, window, n_features)`` or a list of trajectories ``(T_i,
+n_features)``. The trainer only sees windows; a window of a trajectory holds
+``window_size`` states ``window_gap`` time steps apart.
+"""
+
+import numpy as np
+from sklearn.utils import check_array
+
+
+def is_trajectory_list(X) -> bool:
+    """A list or tuple of 2-D arrays is a collection of trajectories.
+
+    Anything else, including a list of rows, is an array-like.
+    """
+    return isinstance(X, list | tuple) and len(X) > 0 and np.ndim(X[0]) == 2
+
+
+def check_trajectories(
+    trajectories, *, n_features: int | None = None, dtype=np.float64
+) -> list[np.ndarray]:
+    """Validate a list of trajectories, naming the offending index on error.
+
+    Parameters
+    ----------
+    trajectories : list of array-like of shape (T_i, n_features)
+    n_features : int, optional
+        Required width (the one seen in ``fit``).
+    dtype : numpy dtype
+        Output dtype.
+
+    Returns
+    -------
+    list of ndarray of shape (T_i, n_features)
+    """
+    if len(trajectories) == 0:
+        raise ValueError("got an empty list of trajectories")
+    checked = []
+    for index, trajectory in enumerate(trajectories):
+        try:
+            array = check_array(trajectory, dtype=dtype, ensure_all_finite=True)
+        except ValueError as error:
+            raise ValueError(f"trajectory {index}: {error}") from error
+        expected = checked[0].shape[1] if n_features is None and checked else n_features
+        if expected is not None and array.shape[1] != expected:
+            raise ValueError(
+                f"trajectory {index} has {array.shape[1]} features, expected {expected}"
+            )
+        checked.append(array)
+    return checked
+
+
+def window_span(window_size: int, window_gap: int) -> int:
+    """Number of consecutive time steps a window covers."""
+    return (window_size - 1) * window_gap + 1
+
+
+def sliding_windows(
+    trajectories: list[np.ndarray], window_size: int, window_gap: int
+) -> np.ndarray:
+    """Cut every trajectory into all windows of ``window_size`` states taken
+    ``window_gap`` steps apart (one window per start time).
+
+    Returns
+    -------
+    ndarray of shape (n_windows, window_size, n_features)
+    """
+    span = window_span(window_size, window_gap)
+    pieces = []
+    for index, trajectory in enumerate(trajectories):
+        if len(trajectory) < span:
+            raise ValueError(
+                f"trajectory {index} has {len(trajectory)} states, fewer than the "
+                f"{span} a window of window_size={window_size} states "
+                f"window_gap={window_gap} steps apart needs"
+            )
+        view = np.lib.stride_tricks.sliding_window_view(trajectory, span, axis=0)
+        # view: (n_starts, n_features, span) -> keep every gap-th state
+        pieces.append(view[:, :, ::window_gap].transpose(0, 2, 1))
+    return np.concatenate(pieces)

@@ -1,0 +1,295 @@
+"""The public contract of LatentSymmetryDiscoverer (DESIGN section 2)."""
+
+import pickle
+
+import joblib
+import numpy as np
+import pytest
+import torch
+from conftest import small_discoverer
+from sklearn.base import clone
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from symlearn import LatentSymmetryDiscoverer
+from symlearn.datasets import make_circles
+from symlearn.groups import group_basis
+from symlearn.metrics import generator_similarity
+from symlearn.training import TrainingDivergedError
+
+EXPECTED_FAILED_CHECKS = {
+    "check_methods_subset_invariance": (
+        "float32 matrix products differ at the 1e-7 level with the batch size, "
+        "so encoding a subset is equal only up to float32 rounding"
+    ),
+}
+
+
+@parametrize_with_checks(
+    [small_discoverer()],
+    expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS,
+)
+@pytest.mark.filterwarnings("ignore:batch_size=")
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+# --- input forms -------------------------------------------------------------
+
+
+def test_list_of_trajectories_is_cut_into_windows(pendulum):
+    est = small_discoverer(window_size=3, window_gap=5).fit(pendulum.trajectories)
+    span = 2 * 5 + 1
+    n_windows = sum(len(t) - span + 1 for t in pendulum.trajectories)
+    assert est.net_.history_[-1]["train_batch_count"] == n_windows // 32
+    assert est.n_features_in_ == 2
+    Z = est.transform(pendulum.trajectories)
+    assert [z.shape for z in Z] == [(len(t), 2) for t in pendulum.trajectories]
+    X_back = est.inverse_transform(Z)
+    assert [x.shape for x in X_back] == [t.shape for t in pendulum.trajectories]
+
+
+def test_three_dimensional_windows(pendulum):
+    windows = np.stack([t[:4] for t in pendulum.trajectories])  # (8, 4, 2)
+    est = small_discoverer(batch_size=4).fit(windows)
+    assert est.net_.discriminator_.mlp[0].in_features == 4 * 2
+    assert est.transform(windows).shape == (8, 4, 2)
+    assert est.apply_group(windows, [0.3]).shape == (8, 4, 2)
+
+
+def test_states_transform_inverse_and_apply_group(pendulum):
+    X = pendulum.states
+    est = small_discoverer().fit(X)
+    assert est.generators_.shape == (1, 2, 2)
+    assert est.center_.shape == (2,)
+    Z = est.transform(X)
+    assert Z.shape == (len(X), 2) and Z.dtype == np.float64
+    assert est.inverse_transform(Z).shape == X.shape
+    assert est.apply_group(X).shape == X.shape
+    coefficients = np.full((len(X), 1), 0.5)
+    np.testing.assert_allclose(
+        est.apply_group(X, coefficients), est.apply_group(X, [0.5]), atol=1e-6
+    )
+
+
+def test_apply_group_with_zero_coefficients_is_reconstruction(pendulum):
+    est = small_discoverer().fit(pendulum.trajectories)
+    X = pendulum.states
+    reconstruction = est.inverse_transform(est.transform(X))
+    np.testing.assert_allclose(est.apply_group(X, [0.0]), reconstruction, atol=1e-5)
+
+
+def test_apply_group_moves_a_trajectory_by_one_element(pendulum):
+    est = small_discoverer().fit(pendulum.trajectories)
+    coefficients = np.arange(len(pendulum.trajectories), dtype=float)[:, None]
+    moved = est.apply_group(pendulum.trajectories, coefficients)
+    first = est.apply_group(pendulum.trajectories[0], np.zeros((60, 1)))
+    np.testing.assert_allclose(moved[0], first, atol=1e-5)
+    assert len(moved) == len(pendulum.trajectories)
+
+
+def test_apply_group_acts_about_the_center(pendulum):
+    est = small_discoverer().fit(pendulum.trajectories)
+    Z = est.transform(pendulum.states)
+    g = est.group_elements([[1.3]])[0]
+    expected = est.inverse_transform((Z - est.center_) @ g.T + est.center_)
+    np.testing.assert_allclose(
+        est.apply_group(pendulum.states, [1.3]), expected, atol=1e-5
+    )
+
+
+def test_y_is_accepted_and_ignored(pendulum):
+    a = small_discoverer().fit(pendulum.trajectories)
+    b = small_discoverer().fit(pendulum.trajectories, pendulum.t)
+    np.testing.assert_array_equal(a.generators_, b.generators_)
+
+
+def test_inside_a_pipeline_after_a_scaler(pendulum):
+    pipe = make_pipeline(StandardScaler(), small_discoverer()).fit(pendulum.states)
+    assert pipe.transform(pendulum.states).shape == (len(pendulum.states), 2)
+    assert np.isfinite(pipe.score(pendulum.states))
+
+
+def test_feature_names_out(pendulum):
+    est = small_discoverer(latent_dim=2).fit(pendulum.states)
+    assert list(est.get_feature_names_out()) == ["z0", "z1"]
+
+
+# --- reproducibility and persistence -------------------------------------------
+
+
+def test_same_random_state_gives_identical_fits(pendulum):
+    a = small_discoverer(random_state=3).fit(pendulum.trajectories)
+    b = small_discoverer(random_state=3).fit(pendulum.trajectories)
+    c = small_discoverer(random_state=4).fit(pendulum.trajectories)
+    np.testing.assert_array_equal(a.generators_, b.generators_)
+    np.testing.assert_array_equal(
+        a.transform(pendulum.states), b.transform(pendulum.states)
+    )
+    assert not np.array_equal(a.generators_, c.generators_)
+
+
+def test_fit_leaves_global_rngs_untouched(pendulum):
+    torch_state = torch.random.get_rng_state()
+    numpy_state = np.random.get_state()[1].copy()
+    small_discoverer(random_state=None).fit(pendulum.trajectories)
+    assert torch.equal(torch.random.get_rng_state(), torch_state)
+    np.testing.assert_array_equal(np.random.get_state()[1], numpy_state)
+
+
+@pytest.mark.parametrize("dump", ["pickle", "joblib"])
+def test_pickle_round_trip(pendulum, tmp_path, dump):
+    est = small_discoverer(spectral_norm=True).fit(pendulum.trajectories)
+    path = tmp_path / "model"
+    if dump == "pickle":
+        path.write_bytes(pickle.dumps(est))
+        loaded = pickle.loads(path.read_bytes())
+    else:
+        joblib.dump(est, path)
+        loaded = joblib.load(path)
+    X = pendulum.states
+    np.testing.assert_array_equal(loaded.transform(X), est.transform(X))
+    np.testing.assert_array_equal(loaded.generators_, est.generators_)
+    np.testing.assert_array_equal(
+        loaded.apply_group(X, [0.7]), est.apply_group(X, [0.7])
+    )
+
+
+def test_clone_gives_an_unfitted_copy_with_the_same_params():
+    est = LatentSymmetryDiscoverer(latent_dim=3, window_gap=7)
+    copy = clone(est)
+    assert copy.get_params() == est.get_params()
+    assert not hasattr(copy, "generators_")
+
+
+# --- what is learned ----------------------------------------------------------
+
+
+def test_liegan_mode_discovers_so2_on_circles():
+    """Linear so(2) in data space: fails if the adversarial training is broken."""
+    data = make_circles(n_samples=2000, random_state=0)
+    est = LatentSymmetryDiscoverer(
+        latent_dim=2,
+        autoencoder="identity",
+        discriminator_hidden_sizes=(32, 32),
+        max_epochs=15,
+        batch_size=128,
+        lr=3e-3,
+        random_state=0,
+    ).fit(data.states)
+    rotation = group_basis("so2", 2)
+    assert generator_similarity(est.generators_, rotation) > 0.99
+
+
+def test_without_adversary_nothing_is_discovered():
+    """Control for the test above: the discriminator is what finds so(2)."""
+    data = make_circles(n_samples=2000, random_state=0)
+    est = LatentSymmetryDiscoverer(
+        latent_dim=2,
+        autoencoder="identity",
+        adversarial_weight=0.0,
+        identity_weight=0.0,
+        max_epochs=15,
+        batch_size=128,
+        lr=3e-3,
+        random_state=0,
+    ).fit(data.states)
+    assert generator_similarity(est.generators_, group_basis("so2", 2)) < 0.99
+
+
+def test_fixed_group_is_kept(pendulum):
+    est = small_discoverer(group="so2").fit(pendulum.trajectories)
+    np.testing.assert_array_equal(est.generators_, group_basis("so2", 2))
+
+
+def test_thresholding_masks_small_entries(pendulum):
+    est = small_discoverer(
+        latent_dim=2, n_generators=2, threshold=0.5, threshold_every=1
+    ).fit(pendulum.trajectories)
+    for generator in est.generators_:
+        nonzero = np.abs(generator[generator != 0])
+        assert nonzero.min() >= 0.5 * nonzero.max() - 1e-6
+
+
+def test_history_records_losses_per_epoch(pendulum):
+    est = small_discoverer(max_epochs=3).fit(pendulum.trajectories)
+    assert len(est.history_) == 3
+    for key in ("train_reconstruction", "train_discriminator", "generator_norm"):
+        assert np.isfinite(est.history_[:, key]).all()
+
+
+def test_score_prefers_a_symmetry_over_a_collapsed_or_trivial_group():
+    data = make_circles(n_samples=1000, random_state=0)
+    good = LatentSymmetryDiscoverer(
+        latent_dim=2,
+        autoencoder="identity",
+        group=None,
+        max_epochs=1,
+        random_state=0,
+    ).fit(data.states)
+    good.generators_ = group_basis("so2", 2)
+    collapsed = clone(good).fit(data.states)
+    collapsed.generators_ = 1e-3 * np.eye(2)[None]  # a tiny scaling
+    trivial = clone(good).fit(data.states)
+    trivial.generators_ = np.zeros((1, 2, 2))
+    assert good.score(data.states) > collapsed.score(data.states)
+    assert trivial.score(data.states) == -np.inf
+
+
+# --- bad input ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("X", "match"),
+    [
+        (np.array([[0.0, np.nan], [1.0, 2.0], [3.0, 4.0]]), "NaN"),
+        (np.array([[0.0, np.inf], [1.0, 2.0], [3.0, 4.0]]), "infinity"),
+        (np.zeros(5), "Expected 2D array"),
+        (np.zeros((2, 3, 4, 5)), "dim 4"),
+        ([np.zeros((5, 2)), np.zeros((5, 3))], "trajectory 1 has 3 features"),
+        ([np.zeros((5, 2)), np.full((5, 2), np.nan)], "trajectory 1"),
+        ([np.zeros((30, 2)), np.zeros((5, 2))], "trajectory 1 has 5 states"),
+    ],
+)
+def test_bad_input_raises_a_clear_error(X, match):
+    with pytest.raises(ValueError, match=match):
+        small_discoverer().fit(X)
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"latent_dim": 0}, "latent_dim"),
+        ({"latent_dim": 3}, "latent_dim=3 is larger"),
+        ({"group": "so7"}, "group='so7'"),
+        ({"group": "so3"}, "group='so3'"),
+        ({"autoencoder": "conv"}, "autoencoder"),
+        ({"device": "cuda"} if not torch.cuda.is_available() else {}, "cuda|"),
+    ],
+)
+def test_bad_parameters_raise_a_clear_error(pendulum, params, match):
+    if not params:
+        pytest.skip("CUDA is available")
+    with pytest.raises(ValueError, match=match):
+        small_discoverer(**params).fit(pendulum.trajectories)
+
+
+def test_wrong_feature_count_at_transform(pendulum):
+    est = small_discoverer().fit(pendulum.trajectories)
+    with pytest.raises(ValueError, match="3 features"):
+        est.transform(np.zeros((4, 3)))
+    with pytest.raises(ValueError, match="trajectory 0 has 3 features"):
+        est.transform([np.zeros((4, 3))])
+    with pytest.raises(ValueError, match="Z has 3 features"):
+        est.inverse_transform(np.zeros((4, 3)))
+    with pytest.raises(ValueError, match="n_generators=1"):
+        est.apply_group(pendulum.states, [0.1, 0.2])
+
+
+def test_diverging_training_raises_and_leaves_no_model(pendulum):
+    est = small_discoverer(lr=1e12, max_epochs=5)
+    with pytest.raises(TrainingDivergedError, match="diverged at epoch"):
+        est.fit(pendulum.trajectories)
+    assert not hasattr(est, "net_")
+    assert not hasattr(est, "generators_")

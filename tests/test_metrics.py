@@ -1,0 +1,272 @@
+import numpy as np
+import pytest
+from scipy.linalg import expm
+from sklearn.exceptions import NotFittedError
+
+from symlearn.metrics import (
+    displacement,
+    full_group_coefficients,
+    generator_similarity,
+    invariance_error,
+    nearest_neighbor_ratio,
+    relative_reconstruction_error,
+    rotation_frequency,
+    rotation_likeness,
+    symmetry_report,
+)
+
+ROTATION = np.array([[0.0, -1.0], [1.0, 0.0]])
+
+
+def radius(X):
+    return np.linalg.norm(X, axis=1)
+
+
+def rotate(X, angles):
+    c, s = np.cos(angles), np.sin(angles)
+    return np.stack([c * X[:, 0] - s * X[:, 1], s * X[:, 0] + c * X[:, 1]], axis=1)
+
+
+@pytest.fixture
+def ring():
+    """Points on a noisy ring, so that the radius varies a little."""
+    rng = np.random.default_rng(0)
+    theta = rng.uniform(-np.pi, np.pi, 300)
+    r = 1.0 + 0.1 * rng.normal(size=300)
+    return r[:, None] * np.stack([np.cos(theta), np.sin(theta)], axis=1)
+
+
+class FakeEstimator:
+    """Identity encoder with fixed generators, acting like the real estimator."""
+
+    def __init__(self, generators, center=None):
+        self.generators_ = np.asarray(generators, dtype=float)
+        k = self.generators_.shape[1]
+        self.center = np.zeros(k) if center is None else np.asarray(center)
+
+    def transform(self, X):
+        return np.asarray(X, dtype=float)
+
+    def inverse_transform(self, Z):
+        return np.asarray(Z, dtype=float)
+
+    def apply_group(self, X, coefficients):
+        Z = self.transform(X) - self.center
+        algebra = np.einsum("nc,cij->nij", coefficients, self.generators_)
+        moved = np.stack([expm(a) @ z for a, z in zip(algebra, Z, strict=True)])
+        return self.inverse_transform(moved + self.center)
+
+
+# --- single generators ------------------------------------------------------
+
+
+def test_rotation_likeness_and_frequency():
+    rotation = np.array([[0.0, -2.0], [2.0, 0.0]])
+    assert rotation_likeness(rotation) == pytest.approx(0.0, abs=1e-12)
+    assert rotation_frequency(rotation) == pytest.approx(2.0)
+    assert rotation_likeness(np.eye(2)) == np.inf
+    assert rotation_frequency(np.eye(2)) == 0.0
+    spiral = np.array([[1.0, -2.0], [2.0, 1.0]])
+    assert rotation_likeness(spiral) == pytest.approx(0.5)
+    # A rotation in skewed coordinates is still a rotation.
+    P = np.array([[2.0, 1.0], [0.0, 1.0]])
+    assert rotation_likeness(P @ rotation @ np.linalg.inv(P)) < 1e-12
+
+
+def test_rotation_likeness_bad_input():
+    with pytest.raises(ValueError, match="square"):
+        rotation_likeness(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="NaN"):
+        rotation_frequency(np.array([[np.nan, 0.0], [0.0, 0.0]]))
+
+
+def test_full_group_coefficients_ranges():
+    generators = np.array([2 * ROTATION, np.eye(2)])
+    coefficients = full_group_coefficients(generators, 2000, random_state=0)
+    assert coefficients.shape == (2000, 2)
+    # One full period of exp(t * 2R) is t in [-pi/2, pi/2].
+    assert np.abs(coefficients[:, 0]).max() <= np.pi / 2
+    assert np.abs(coefficients[:, 0]).max() > 0.95 * np.pi / 2
+    assert np.abs(coefficients[:, 1]).max() <= 1.0
+    assert np.abs(coefficients[:, 1]).max() > 0.95
+    again = full_group_coefficients(generators, 2000, random_state=0)
+    np.testing.assert_array_equal(coefficients, again)
+    single = full_group_coefficients(ROTATION, 5, random_state=1)
+    assert single.shape == (5, 1)
+
+
+def test_full_group_coefficients_bad_input():
+    with pytest.raises(ValueError, match="n must be >= 1"):
+        full_group_coefficients(ROTATION, 0)
+    with pytest.raises(ValueError, match="generators"):
+        full_group_coefficients(np.zeros((2, 2, 3)), 3)
+
+
+# --- spans of generators -----------------------------------------------------
+
+
+def test_generator_similarity_same_span():
+    rng = np.random.default_rng(0)
+    so3 = np.zeros((3, 3, 3))
+    for i, j, k in [(0, 1, 2), (1, 2, 0), (2, 0, 1)]:
+        so3[i, j, k], so3[i, k, j] = -1.0, 1.0
+    mix = rng.normal(size=(3, 3))
+    mixed = np.einsum("ij,jkl->ikl", mix, so3)[::-1] * -1
+    assert generator_similarity(mixed, so3) == pytest.approx(1.0)
+    # A smaller span inside a larger one counts as the same.
+    assert generator_similarity(so3[0], so3) == pytest.approx(1.0)
+    assert generator_similarity(so3, -so3[1]) == pytest.approx(1.0)
+
+
+def test_generator_similarity_different_spans():
+    assert generator_similarity(ROTATION, np.eye(2)) == pytest.approx(0.0, abs=1e-12)
+    tilted = ROTATION + np.eye(2)  # 45 degrees from the rotation
+    assert generator_similarity(tilted, ROTATION) == pytest.approx(np.sqrt(0.5))
+    # The largest principal angle decides: one shared direction is not enough.
+    both = np.array([ROTATION, np.eye(2)])
+    other = np.array([ROTATION, np.diag([1.0, -1.0])])
+    assert generator_similarity(both, other) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_generator_similarity_bad_input():
+    with pytest.raises(ValueError, match="same space"):
+        generator_similarity(np.eye(2), np.eye(3))
+    with pytest.raises(ValueError, match="all zero"):
+        generator_similarity(np.zeros((2, 2)), np.eye(2))
+    with pytest.raises(ValueError, match="NaN"):
+        generator_similarity(np.full((2, 2), np.nan), np.eye(2))
+
+
+# --- effect on samples -------------------------------------------------------
+
+
+def test_invariance_error(ring):
+    rotated = rotate(ring, np.linspace(-3, 3, len(ring)))
+    assert invariance_error(radius, ring, rotated) < 1e-12
+    # Doubling the radius changes it by mean(r), in units of std(r).
+    r = radius(ring)
+    expected = r.mean() / r.std()
+    assert invariance_error(radius, ring, 2 * ring) == pytest.approx(expected)
+    # Several invariants: the errors are averaged.
+    two = invariance_error(
+        lambda Z: np.stack([radius(Z), radius(Z)], 1), ring, 2 * ring
+    )
+    assert two == pytest.approx(expected)
+
+
+def test_invariance_error_bad_input(ring):
+    with pytest.raises(ValueError, match="same shape"):
+        invariance_error(radius, ring, ring[:-1])
+    with pytest.raises(ValueError, match="constant"):
+        invariance_error(lambda Z: np.ones(len(Z)), ring, ring)
+    with pytest.raises(ValueError, match="must return shape"):
+        invariance_error(lambda Z: np.ones(3), ring, ring)
+    bad = ring.copy()
+    bad[0, 0] = np.nan
+    with pytest.raises(ValueError, match="X_moved contains NaN"):
+        invariance_error(radius, ring, bad)
+    with pytest.raises(TypeError, match="callable"):
+        invariance_error(np.ones(len(ring)), ring, ring)
+
+
+def test_displacement():
+    X = np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0], [0.0, -1.0]])
+    assert displacement(X, X) == 0.0
+    assert displacement(X, -X) == pytest.approx(2.0)
+    assert displacement(X, X + [3.0, 4.0]) == pytest.approx(5.0)
+    with pytest.raises(ValueError, match="same shape"):
+        displacement(X, X[:, :1])
+    with pytest.raises(ValueError, match="identical"):
+        displacement(np.ones((3, 2)), np.ones((3, 2)))
+    with pytest.raises(ValueError, match="2-d"):
+        displacement(np.ones(3), np.ones(3))
+
+
+def test_relative_reconstruction_error():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 3))
+    assert relative_reconstruction_error(X, X) == 0.0
+    mean = np.broadcast_to(X.mean(axis=0), X.shape)
+    assert relative_reconstruction_error(X, mean) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="same shape"):
+        relative_reconstruction_error(X, X[:10])
+    with pytest.raises(ValueError, match="X_rec contains NaN"):
+        relative_reconstruction_error(X, np.full(X.shape, np.nan))
+
+
+def test_nearest_neighbor_ratio():
+    grid = np.arange(10.0)[:, None] * [1.0, 0.0]
+    assert nearest_neighbor_ratio(grid, grid) == 0.0
+    assert nearest_neighbor_ratio(grid, grid + [0.5, 0.0]) == pytest.approx(0.5)
+    assert nearest_neighbor_ratio(grid, grid + [0.0, 100.0]) == pytest.approx(100.0)
+    with pytest.raises(ValueError, match="number of features"):
+        nearest_neighbor_ratio(grid, grid[:, :1])
+    with pytest.raises(ValueError, match="at least 2"):
+        nearest_neighbor_ratio(grid[:1], grid)
+    with pytest.raises(ValueError, match="spacing is zero"):
+        nearest_neighbor_ratio(np.zeros((5, 2)), grid)
+
+
+# --- the report ----------------------------------------------------------------
+
+
+def test_symmetry_report_rotation(ring):
+    report = symmetry_report(
+        FakeEstimator([ROTATION]), ring, invariant=radius, random_state=0
+    )
+    assert set(report) == {
+        "invariance_error",
+        "displacement",
+        "rotation_likeness",
+        "rotation_frequency",
+        "reconstruction_error",
+        "nearest_neighbor_ratio",
+    }
+    assert report["invariance_error"] < 1e-10
+    # Angles uniform over the full circle move points by 4/pi radii on average.
+    assert report["displacement"] == pytest.approx(4 / np.pi, rel=0.15)
+    assert report["rotation_likeness"] == pytest.approx(0.0, abs=1e-12)
+    assert report["rotation_frequency"] == pytest.approx(1.0)
+    assert report["reconstruction_error"] == 0.0
+    # Rotated samples stay on the ring, between the real samples.
+    assert report["nearest_neighbor_ratio"] < 3
+
+
+def test_symmetry_report_scaling(ring):
+    report = symmetry_report(
+        FakeEstimator([np.eye(2)]), ring, invariant=radius, n_draws=2, random_state=0
+    )
+    assert report["invariance_error"] > 3
+    assert report["rotation_likeness"] == np.inf
+    assert report["rotation_frequency"] == 0.0
+    # Scaled samples leave the ring.
+    assert report["nearest_neighbor_ratio"] > 5
+
+
+def test_symmetry_report_without_invariant_and_with_center(ring):
+    estimator = FakeEstimator([ROTATION], center=[5.0, 0.0])
+    report = symmetry_report(estimator, ring + [5.0, 0.0], n_draws=3, random_state=1)
+    assert "invariance_error" not in report
+    assert report["displacement"] > 1
+
+
+def test_symmetry_report_bad_input(ring):
+    class NoGroup:
+        generators_ = np.array([ROTATION])
+
+        def transform(self, X):
+            return X
+
+        def inverse_transform(self, Z):
+            return Z
+
+    with pytest.raises(TypeError, match="apply_group"):
+        symmetry_report(NoGroup(), ring)
+    unfitted = FakeEstimator([ROTATION])
+    del unfitted.generators_
+    with pytest.raises(NotFittedError):
+        symmetry_report(unfitted, ring)
+    with pytest.raises(ValueError, match="n_draws"):
+        symmetry_report(FakeEstimator([ROTATION]), ring, n_draws=0)
+    with pytest.raises(ValueError, match="2-d"):
+        symmetry_report(FakeEstimator([ROTATION]), ring[:, 0])
