@@ -15,6 +15,8 @@ from sklearn.utils.validation import (
     check_is_fitted,
     validate_data,
 )
+from skorch.callbacks import LRScheduler
+from torch.optim.lr_scheduler import CosineAnnealingLR
 
 from symlearn import metrics
 from symlearn.groups import available_groups, group_basis
@@ -75,7 +77,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         ``"identity"`` discovers linear symmetries in data space (LieGAN).
     hidden_sizes : tuple of int, default=(128, 128, 128)
         Hidden widths of the encoder (the decoder mirrors them).
-    activation : str, default="relu"
+    activation : str, default="silu"
         Activation of the autoencoder.
     latent_norm : {"running", "batch"}, default="running"
         How the latent is standardised: with running statistics (steady, so
@@ -86,8 +88,12 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         Time steps between consecutive states of a window.
     coefficient_distribution : {"normal", "uniform", "integer"}, default="normal"
         Distribution of the group coefficients during training.
-    coefficient_scale : float, default=1.0
-        Spread of the coefficients.
+    coefficient_scale : float, default=3.0
+        Spread of the coefficients (with unit-norm generators, 3 covers a
+        rotation's whole period).
+    normalize_generators : bool, default=True
+        Use each learned generator at unit Frobenius norm, so the group
+        cannot collapse to the identity however strong the adversary.
     keep_origin : bool, default=False
         Act about the latent origin instead of the mean latent.
     discriminator_hidden_sizes : tuple of int, default=(128, 128)
@@ -95,8 +101,8 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
     spectral_norm : bool, default=False
         Spectrally normalise the discriminator's layers.
     reconstruction_weight, adversarial_weight, identity_weight : float
-        Weights of the reconstruction MSE (default 1), of fooling the
-        discriminator (0.01) and of the ``|cos(z - c, g.z - c)|`` penalty
+        Weights of the reconstruction MSE (default 10), of fooling the
+        discriminator (0.1) and of the ``|cos(z - c, g.z - c)|`` penalty
         against the trivial group (0.1).
     norm_weight : float, default=0.0
         Weight of the reward for the generator norm, capped at ``norm_cap``.
@@ -107,11 +113,14 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         Relative threshold of sequential thresholding (0 disables it).
     threshold_every : int, default=5
         Epochs between thresholdings.
-    max_epochs : int, default=60
+    max_epochs : int, default=25
     batch_size : int, default=256
         Clipped, with a warning, to the number of windows.
     lr : float, default=1e-3
         Learning rate of the autoencoder and the Lie basis (Adam).
+    lr_schedule : {"cosine", "constant"}, default="cosine"
+        Cosine annealing of ``lr`` to 0 over ``max_epochs`` lets the
+        autoencoder settle at the end (skorch ``LRScheduler``).
     lr_discriminator : float, default=None
         Learning rate of the discriminator; ``None`` means ``lr``.
     device : str, default="auto"
@@ -167,6 +176,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         "window_gap": [Interval(Integral, 1, None, closed="left")],
         "coefficient_distribution": [StrOptions(set(COEFFICIENT_DISTRIBUTIONS))],
         "coefficient_scale": [Interval(Real, 0, None, closed="neither")],
+        "normalize_generators": ["boolean"],
         "keep_origin": ["boolean"],
         "discriminator_hidden_sizes": [tuple, list],
         "spectral_norm": ["boolean"],
@@ -181,6 +191,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 2, None, closed="left")],
         "lr": [Interval(Real, 0, None, closed="neither")],
+        "lr_schedule": [StrOptions({"cosine", "constant"})],
         "lr_discriminator": [Interval(Real, 0, None, closed="neither"), None],
         "device": [str],
         "callbacks": [list, None],
@@ -196,26 +207,28 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         group=None,
         autoencoder="mlp",
         hidden_sizes=(128, 128, 128),
-        activation="relu",
+        activation="silu",
         latent_norm="running",
         window_size=2,
         window_gap=10,
         coefficient_distribution="normal",
-        coefficient_scale=1.0,
+        coefficient_scale=3.0,
+        normalize_generators=True,
         keep_origin=False,
         discriminator_hidden_sizes=(128, 128),
         spectral_norm=False,
-        reconstruction_weight=1.0,
-        adversarial_weight=0.01,
+        reconstruction_weight=10.0,
+        adversarial_weight=0.1,
         identity_weight=0.1,
         norm_weight=0.0,
         norm_cap=1.0,
         decorrelation_weight=0.1,
         threshold=0.0,
         threshold_every=5,
-        max_epochs=60,
+        max_epochs=25,
         batch_size=256,
         lr=1e-3,
+        lr_schedule="cosine",
         lr_discriminator=None,
         device="auto",
         callbacks=None,
@@ -233,6 +246,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         self.window_gap = window_gap
         self.coefficient_distribution = coefficient_distribution
         self.coefficient_scale = coefficient_scale
+        self.normalize_generators = normalize_generators
         self.keep_origin = keep_origin
         self.discriminator_hidden_sizes = discriminator_hidden_sizes
         self.spectral_norm = spectral_norm
@@ -247,6 +261,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
+        self.lr_schedule = lr_schedule
         self.lr_discriminator = lr_discriminator
         self.device = device
         self.callbacks = callbacks
@@ -365,6 +380,9 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
                 "latent_norm": self.latent_norm,
             }
         callbacks = [("divergence_guard", DivergenceGuard())]
+        if self.lr_schedule == "cosine":
+            schedule = LRScheduler(CosineAnnealingLR, T_max=self.max_epochs)
+            callbacks.append(("lr_schedule", schedule))
         if self.threshold > 0:
             callbacks.append(
                 (
@@ -386,6 +404,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             generator__fixed_basis=fixed_basis,
             generator__coefficient_distribution=self.coefficient_distribution,
             generator__coefficient_scale=self.coefficient_scale,
+            generator__unit_norm=self.normalize_generators,
             discriminator__latent_dim=self.latent_dim,
             discriminator__window_size=window_size,
             discriminator__hidden_sizes=tuple(self.discriminator_hidden_sizes),

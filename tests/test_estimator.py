@@ -132,10 +132,10 @@ def test_same_random_state_gives_identical_fits(pendulum):
 
 def test_fit_leaves_global_rngs_untouched(pendulum):
     torch_state = torch.random.get_rng_state()
-    numpy_state = np.random.get_state()[1].copy()
+    numpy_state = np.random.get_state()[1].copy()  # noqa: NPY002
     small_discoverer(random_state=None).fit(pendulum.trajectories)
     assert torch.equal(torch.random.get_rng_state(), torch_state)
-    np.testing.assert_array_equal(np.random.get_state()[1], numpy_state)
+    np.testing.assert_array_equal(np.random.get_state()[1], numpy_state)  # noqa: NPY002
 
 
 @pytest.mark.parametrize("dump", ["pickle", "joblib"])

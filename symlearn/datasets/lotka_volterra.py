@@ -57,8 +57,8 @@ def _bounding_box(h: float) -> np.ndarray:
 
 def make_lotka_volterra(
     n_trajectories: int = 200,
-    n_steps: int = 1000,
-    dt: float = 0.01,
+    n_steps: int = 500,
+    dt: float = 0.02,
     h_range: tuple[float, float] = (3.0, 4.5),
     random_state: int | np.random.RandomState | None = None,
 ) -> TrajectoryData:
@@ -85,9 +85,9 @@ def make_lotka_volterra(
     ----------
     n_trajectories : int, default=200
         Number of trajectories, >= 1.
-    n_steps : int, default=1000
+    n_steps : int, default=500
         Number of samples per trajectory, >= 2.
-    dt : float, default=0.01
+    dt : float, default=0.02
         Time between samples, > 0.
     h_range : tuple of float, default=(3.0, 4.5)
         Band ``(low, high)`` of Hamiltonian values; ``low`` must exceed the

@@ -7,8 +7,8 @@ Every autoencoder acts on the last axis only, so a batch of windows
 from collections.abc import Sequence
 
 import torch
-from torch import nn
 import torch.nn.functional as F
+from torch import nn
 
 ACTIVATIONS = {
     "relu": nn.ReLU,

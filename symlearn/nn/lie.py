@@ -30,6 +30,10 @@ class LieAlgebraGenerator(nn.Module):
         Spread of the coefficients.
     init_std : float
         Standard deviation of the initial entries of a learned basis.
+    unit_norm : bool
+        Use each learned generator divided by its Frobenius norm, so the group
+        cannot shrink to the identity; ``coefficient_scale`` then sets how far
+        the sampled elements move.
 
     Attributes
     ----------
@@ -46,8 +50,10 @@ class LieAlgebraGenerator(nn.Module):
         coefficient_distribution: str = "normal",
         coefficient_scale: float = 1.0,
         init_std: float = 0.1,
+        unit_norm: bool = False,
     ):
         super().__init__()
+        self.unit_norm = unit_norm
         self.coefficient_distribution = coefficient_distribution
         self.coefficient_scale = coefficient_scale
         if fixed_basis is None:
@@ -68,7 +74,10 @@ class LieAlgebraGenerator(nn.Module):
 
     def masked_basis(self) -> torch.Tensor:
         """The basis with thresholded entries zeroed, shape (c, k, k)."""
-        return self.basis * self.mask
+        basis = self.basis * self.mask
+        if self.unit_norm and self.learnable:
+            basis = basis / basis.flatten(start_dim=1).norm(dim=1)[:, None, None]
+        return basis
 
     def sample_coefficients(self, n: int) -> torch.Tensor:
         """Draw ``(n, c)`` coefficients from the torch global generator."""
