@@ -293,3 +293,65 @@ def test_diverging_training_raises_and_leaves_no_model(pendulum):
         est.fit(pendulum.trajectories)
     assert not hasattr(est, "net_")
     assert not hasattr(est, "generators_")
+
+
+# --- training internals -------------------------------------------------------
+
+
+def _grads(module):
+    return [None if p.grad is None else p.grad.clone() for p in module.parameters()]
+
+
+def _same(a, b):
+    return all(
+        (x is None and y is None)
+        or (x is not None and y is not None and torch.equal(x, y))
+        for x, y in zip(a, b, strict=True)
+    )
+
+
+def test_generator_and_discriminator_steps_do_not_share_gradients(pendulum):
+    est = small_discoverer().fit(pendulum.trajectories)
+    net = est.net_
+    windows = net.get_dataset(est._windows(pendulum.trajectories, reset=False))
+    seen = {}
+    step_generator = net.optimizer_.step
+    step_discriminator = net.optimizer_discriminator_.step
+
+    def generator_step(*args, **kwargs):
+        seen["discriminator_at_generator_step"] = _grads(net.discriminator_)
+        seen["autoencoder_after_generator_loss"] = _grads(net.module_)
+        return step_generator(*args, **kwargs)
+
+    def discriminator_step(*args, **kwargs):
+        seen["autoencoder_at_discriminator_step"] = _grads(net.module_)
+        return step_discriminator(*args, **kwargs)
+
+    net.optimizer_.step = generator_step
+    net.optimizer_discriminator_.step = discriminator_step
+    before = _grads(net.discriminator_)
+    net.train_step(windows[:32])
+    # The generator loss left the discriminator's gradients as they were ...
+    assert _same(seen["discriminator_at_generator_step"], before)
+    # ... and the discriminator loss did not touch the autoencoder's.
+    assert _same(
+        seen["autoencoder_at_discriminator_step"],
+        seen["autoencoder_after_generator_loss"],
+    )
+    assert any(g is not None for g in seen["autoencoder_after_generator_loss"])
+
+
+def test_cosine_schedule_anneals_the_generator_lr(pendulum):
+    est = small_discoverer(max_epochs=4, lr=1e-2).fit(pendulum.trajectories)
+    assert est.net_.optimizer_.param_groups[0]["lr"] < 1e-9
+    assert est.net_.optimizer_discriminator_.param_groups[0]["lr"] == 1e-2
+    constant = small_discoverer(lr_schedule="constant", lr=1e-2)
+    constant.fit(pendulum.trajectories)
+    assert constant.net_.optimizer_.param_groups[0]["lr"] == 1e-2
+
+
+@pytest.mark.parametrize("normalize", [True, False])
+def test_normalize_generators(pendulum, normalize):
+    est = small_discoverer(n_generators=2, normalize_generators=normalize)
+    norms = np.linalg.norm(est.fit(pendulum.trajectories).generators_, axis=(1, 2))
+    assert np.allclose(norms, 1.0, atol=1e-5) == normalize

@@ -1,0 +1,118 @@
+"""Looking at a discovered symmetry (needs matplotlib: ``pip install
+symlearn[plot]``). Every function returns the matplotlib axes it drew on."""
+
+import numpy as np
+from scipy.linalg import expm
+from sklearn.utils.validation import check_is_fitted
+
+from symlearn.metrics import rotation_frequency, rotation_likeness
+
+
+def _axes(ax):
+    import matplotlib.pyplot as plt
+
+    return plt.subplots()[1] if ax is None else ax
+
+
+def plot_latent(estimator, X, color=None, n_orbits: int = 4, ax=None):
+    """Scatter the first two latent coordinates of ``X`` with group orbits.
+
+    Parameters
+    ----------
+    estimator : fitted LatentSymmetryDiscoverer
+    X : array of shape (n_samples, n_features)
+        States to encode.
+    color : array of shape (n_samples,), optional
+        Colours of the points, e.g. time or a known invariant.
+    n_orbits : int
+        Orbits of the first generator drawn through points at increasing
+        distance from the centre (one full period if it is rotation-like).
+    ax : matplotlib axes, optional
+
+    Returns
+    -------
+    matplotlib axes
+    """
+    check_is_fitted(estimator)
+    ax = _axes(ax)
+    Z = estimator.transform(X)
+    points = ax.scatter(Z[:, 0], Z[:, 1], c=color, s=2, cmap="viridis")
+    if color is not None:
+        ax.figure.colorbar(points, ax=ax)
+    generator = estimator.generators_[0]
+    if rotation_likeness(generator) < 0.5:
+        half_period = np.pi / rotation_frequency(generator)
+    else:
+        half_period = 1.0
+    radii = np.linalg.norm(Z - estimator.center_, axis=1)
+    order = np.argsort(radii)
+    starts = Z[order[np.linspace(len(Z) // 10, len(Z) - 1, n_orbits).astype(int)]]
+    for start in starts:
+        orbit = np.array(
+            [
+                expm(t * generator) @ (start - estimator.center_) + estimator.center_
+                for t in np.linspace(-half_period, half_period, 100)
+            ]
+        )
+        ax.plot(orbit[:, 0], orbit[:, 1], "r-", lw=1)
+    ax.set_xlabel("z0")
+    ax.set_ylabel("z1")
+    ax.set_aspect("equal")
+    ax.set_title("latent space and group orbits")
+    return ax
+
+
+def plot_generators(estimator, axes=None):
+    """Heatmaps of the generators, titled with their eigenvalues.
+
+    Returns
+    -------
+    array of matplotlib axes, one per generator
+    """
+    import matplotlib.pyplot as plt
+
+    check_is_fitted(estimator)
+    generators = estimator.generators_
+    if axes is None:
+        _, axes = plt.subplots(1, len(generators), squeeze=False)
+        axes = axes[0]
+    bound = np.abs(generators).max()
+    for i, (ax, generator) in enumerate(zip(axes, generators, strict=True)):
+        ax.imshow(generator, cmap="RdBu_r", vmin=-bound, vmax=bound)
+        eigenvalues = ", ".join(f"{v:.2f}" for v in np.linalg.eigvals(generator))
+        ax.set_title(f"L{i}: {eigenvalues}", fontsize=8)
+    return axes
+
+
+def plot_transformed(estimator, X, coefficients=None, ax=None, random_state=0):
+    """Real states and the same states moved by ``apply_group`` (first two
+    features).
+
+    Returns
+    -------
+    matplotlib axes
+    """
+    ax = _axes(ax)
+    moved = estimator.apply_group(X, coefficients, random_state=random_state)
+    ax.scatter(X[:, 0], X[:, 1], s=2, label="real")
+    ax.scatter(moved[:, 0], moved[:, 1], s=2, label="transformed")
+    ax.legend()
+    ax.set_title("data and its image under the group")
+    return ax
+
+
+def plot_history(estimator, ax=None):
+    """Per-epoch training losses.
+
+    Returns
+    -------
+    matplotlib axes
+    """
+    check_is_fitted(estimator)
+    ax = _axes(ax)
+    for key in ("train_reconstruction", "train_adversarial", "train_discriminator"):
+        ax.plot(estimator.history_[:, "epoch"], estimator.history_[:, key], label=key)
+    ax.set_xlabel("epoch")
+    ax.set_yscale("log")
+    ax.legend()
+    return ax
