@@ -10,6 +10,10 @@ import torch
 
 RESULTS = Path(__file__).parent / "results"
 
+# Every benchmark fit runs on one torch thread (workers set it too): two
+# threads on two cores made small fits much slower here.
+torch.set_num_threads(1)
+
 
 def machine() -> str:
     """One line describing where the benchmark ran."""
@@ -20,7 +24,7 @@ def machine() -> str:
     return (
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"{device}; python {platform.python_version()}, torch {torch.__version__}, "
-        f"{torch.get_num_threads()} torch thread(s) per process"
+        f"{torch.get_num_threads()} torch thread per fit"
     )
 
 

@@ -21,7 +21,7 @@ LEVERS = {
     "windows of 4 states": {"window_size": 4},
     "batch-norm latent (paper)": {"latent_norm": "batch"},
     "ReLU autoencoder": {"activation": "relu"},
-    "constant lr": {"lr_schedule": "constant"},
+    "cosine lr schedule": {"lr_schedule": "cosine"},
     "spectral-norm discriminator": {"spectral_norm": True},
     "wider autoencoder 3x256, 15 epochs": {
         "hidden_sizes": (256, 256, 256),

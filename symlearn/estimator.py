@@ -118,9 +118,11 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         Clipped, with a warning, to the number of windows.
     lr : float, default=1e-3
         Learning rate of the autoencoder and the Lie basis (Adam).
-    lr_schedule : {"cosine", "constant"}, default="cosine"
-        Cosine annealing of ``lr`` to 0 over ``max_epochs`` lets the
-        autoencoder settle at the end (skorch ``LRScheduler``).
+    lr_schedule : {"constant", "cosine"}, default="constant"
+        ``"cosine"`` anneals ``lr`` of the generator side to 0 over
+        ``max_epochs`` (skorch ``LRScheduler``): sharper reconstructions, but
+        on the pendulum benchmark a less consistent symmetry than a constant
+        rate (benchmarks/results/levers_pendulum.md).
     lr_discriminator : float, default=None
         Learning rate of the discriminator; ``None`` means ``lr``.
     device : str, default="auto"
@@ -228,7 +230,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         max_epochs=25,
         batch_size=256,
         lr=1e-3,
-        lr_schedule="cosine",
+        lr_schedule="constant",
         lr_discriminator=None,
         device="auto",
         callbacks=None,

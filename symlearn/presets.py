@@ -2,6 +2,18 @@
 
 from typing import Any
 
+# What the paper's losses look like in our parameters: a free-norm generator
+# pushed away from the identity by the cosine term, a weak adversary, normal
+# coefficients of scale 1, ReLU networks and a constant learning rate.
+_PAPER_LOSSES = {
+    "activation": "relu",
+    "normalize_generators": False,
+    "coefficient_scale": 1.0,
+    "reconstruction_weight": 1.0,
+    "adversarial_weight": 0.01,
+    "lr_schedule": "constant",
+}
+
 _PAPER = {
     # LaLiGAN (ICML 2024): MLP 5x512, batch 256, 70 epochs, consecutive pairs.
     "pendulum": {
@@ -45,4 +57,4 @@ def paper_preset(system: str) -> dict[str, Any]:
     """
     if system not in _PAPER:
         raise ValueError(f"no paper preset for {system!r}; known: {sorted(_PAPER)}")
-    return dict(_PAPER[system])
+    return _PAPER_LOSSES | _PAPER[system]

@@ -342,7 +342,8 @@ def test_generator_and_discriminator_steps_do_not_share_gradients(pendulum):
 
 
 def test_cosine_schedule_anneals_the_generator_lr(pendulum):
-    est = small_discoverer(max_epochs=4, lr=1e-2).fit(pendulum.trajectories)
+    est = small_discoverer(max_epochs=4, lr=1e-2, lr_schedule="cosine")
+    est.fit(pendulum.trajectories)
     assert est.net_.optimizer_.param_groups[0]["lr"] < 1e-9
     assert est.net_.optimizer_discriminator_.param_groups[0]["lr"] == 1e-2
     constant = small_discoverer(lr_schedule="constant", lr=1e-2)
