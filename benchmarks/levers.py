@@ -22,6 +22,7 @@ LEVERS = {
     "batch-norm latent (paper)": {"latent_norm": "batch"},
     "ReLU autoencoder": {"activation": "relu"},
     "cosine lr schedule": {"lr_schedule": "cosine"},
+    "pairs 50 steps apart": {"window_gap": 50},
     "spectral-norm discriminator": {"spectral_norm": True},
     "wider autoencoder 3x256, 15 epochs": {
         "hidden_sizes": (256, 256, 256),
@@ -40,14 +41,18 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--system", default="pendulum")
+    parser.add_argument(
+        "--levers", nargs="+", default=list(LEVERS), help="names of LEVERS to run"
+    )
     args = parser.parse_args()
-    tasks = [(name, seed) for name in LEVERS for seed in range(args.seeds)]
+    levers = {name: LEVERS[name] for name in args.levers}
+    tasks = [(name, seed) for name in levers for seed in range(args.seeds)]
     results = Parallel(n_jobs=args.jobs)(
-        delayed(run_seed)(args.system, seed, "default", LEVERS[name])
+        delayed(run_seed)(args.system, seed, "default", levers[name])
         for name, seed in tasks
     )
     rows = []
-    for name in LEVERS:
+    for name in levers:
         mine = [r for (n, _), r in zip(tasks, results, strict=True) if n == name]
         rows.append(
             {

@@ -26,6 +26,10 @@ from symlearn.groups import (
 )
 from symlearn.metrics import generator_similarity
 
+# Learned generators are close to, not exactly, an algebra: identify_algebra's
+# default tolerance (1e-2) is meant for exact bases.
+IDENTIFY_TOL = 0.05
+
 
 def aligned_structure_error(found: np.ndarray, true: np.ndarray) -> float:
     """Express the found basis in the true one (least squares), then compare
@@ -48,7 +52,7 @@ def run(group: str, seed: int) -> dict:
         est = LatentSymmetryDiscoverer(
             latent_dim=2,
             autoencoder="identity",
-            max_epochs=20,
+            max_epochs=40,
             batch_size=128,
             lr=3e-3,
             random_state=seed,
@@ -74,7 +78,7 @@ def run(group: str, seed: int) -> dict:
         "fit_s": time.perf_counter() - start,
         "similarity": generator_similarity(est.generators_, true),
         "closure_residual": closure_residual(est.generators_),
-        "identified_as": identify_algebra(est.generators_),
+        "identified_as": identify_algebra(est.generators_, tol=IDENTIFY_TOL),
     }
     if group == "so3":
         row["structure_constant_error"] = aligned_structure_error(est.generators_, true)
@@ -90,7 +94,8 @@ def main() -> None:
     rows = [run(group, seed) for group in ("so2", "so3") for seed in range(args.seeds)]
     body = (
         "Success: subspace similarity >= 0.99 (and, for so(3), structure "
-        "constants matching after a change of basis).\n\n"
+        "constants matching after a change of basis). identify_algebra with "
+        f"tol={IDENTIFY_TOL}.\n\n"
         + markdown_table(rows, list(rows[0]))
     )
     write_results("liegan", "LieGAN mode: linear so(2) and so(3)", body, rows)
