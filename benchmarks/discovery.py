@@ -3,6 +3,7 @@ as in DESIGN section 3 over the whole group.
 
     python benchmarks/discovery.py --seeds 10                 # our defaults
     python benchmarks/discovery.py --config paper --seeds 1   # the paper preset
+    python benchmarks/discovery.py --n-init 3                 # best of 3 restarts
 
 Per seed: fit seconds, invariance error of the energy / Hamiltonian on held-out
 trajectories under moves drawn over one full period of the (rotation-like)
@@ -95,11 +96,14 @@ def main() -> None:
     parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--config", choices=["default", "paper"], default="default")
     parser.add_argument("--epochs", type=int, default=None, help="override")
+    parser.add_argument("--n-init", type=int, default=None, help="override")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--name", default=None, help="results file name")
     args = parser.parse_args()
 
     overrides = {} if args.epochs is None else {"max_epochs": args.epochs}
+    if args.n_init is not None:
+        overrides["n_init"] = args.n_init
     seeds = range(args.first_seed, args.first_seed + args.seeds)
     tasks = [(s, seed) for s in args.systems for seed in seeds]
     rows = Parallel(n_jobs=args.jobs)(
@@ -110,7 +114,7 @@ def main() -> None:
     summary = summarize(rows)
     body = (
         f"Configuration: `{args.config}`"
-        + (f", max_epochs={args.epochs}" if args.epochs else "")
+        + "".join(f", {key}={value}" for key, value in overrides.items())
         + f". Success: invariance error <= {MAX_INVARIANCE_ERROR} and displacement"
         f" >= {MIN_DISPLACEMENT}, moves over one full period of the generator.\n\n"
         + markdown_table(summary, list(summary[0]))

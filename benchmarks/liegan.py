@@ -95,8 +95,7 @@ def main() -> None:
     body = (
         "Success: subspace similarity >= 0.99 (and, for so(3), structure "
         "constants matching after a change of basis). identify_algebra with "
-        f"tol={IDENTIFY_TOL}.\n\n"
-        + markdown_table(rows, list(rows[0]))
+        f"tol={IDENTIFY_TOL}.\n\n" + markdown_table(rows, list(rows[0]))
     )
     write_results("liegan", "LieGAN mode: linear so(2) and so(3)", body, rows)
     print(body)

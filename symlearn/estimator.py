@@ -28,7 +28,12 @@ from symlearn.nn import (
 )
 from symlearn.nn.autoencoders import ACTIVATIONS, LATENT_NORMS
 from symlearn.nn.lie import COEFFICIENT_DISTRIBUTIONS
-from symlearn.training import DivergenceGuard, LaLiGANNet, SequentialThresholding
+from symlearn.training import (
+    DivergenceGuard,
+    LaLiGANNet,
+    SequentialThresholding,
+    TrainingDivergedError,
+)
 from symlearn.windows import check_trajectories, is_trajectory_list, sliding_windows
 
 AUTOENCODERS = {"mlp": MLPAutoencoder, "identity": IdentityAutoencoder}
@@ -44,6 +49,13 @@ def _torch_seed(random_state) -> int:
     if random_state is None:
         return int(np.random.SeedSequence().generate_state(1)[0])
     return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+
+
+def _restart_seeds(random_state, n_init: int) -> list[int]:
+    """One torch seed per restart; the first is the single-fit seed."""
+    first = _torch_seed(random_state)
+    others = np.random.SeedSequence(first).generate_state(n_init - 1)
+    return [first, *(int(seed) for seed in others)]
 
 
 def _resolve_device(device: str) -> str:
@@ -125,6 +137,10 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         rate (benchmarks/results/levers_pendulum.md).
     lr_discriminator : float, default=None
         Learning rate of the discriminator; ``None`` means ``lr``.
+    n_init : int, default=1
+        Number of fits from different seeds; the one with the best ``score``
+        on the training data is kept (as ``KMeans(n_init=...)`` does). A
+        restart that diverges is skipped with a warning.
     device : str, default="auto"
         Torch device; ``"auto"`` picks CUDA when available.
     callbacks : list of skorch callbacks, default=None
@@ -151,6 +167,9 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         Names of the features, when ``X`` had string column names.
     fit_time_ : float
         Seconds spent in ``fit``.
+    init_scores_ : ndarray of shape (n_init,)
+        Training-data ``score`` of each restart (``-inf`` if it diverged);
+        only when ``n_init > 1``.
 
     Examples
     --------
@@ -195,6 +214,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         "lr": [Interval(Real, 0, None, closed="neither")],
         "lr_schedule": [StrOptions({"cosine", "constant"})],
         "lr_discriminator": [Interval(Real, 0, None, closed="neither"), None],
+        "n_init": [Interval(Integral, 1, None, closed="left")],
         "device": [str],
         "callbacks": [list, None],
         "random_state": ["random_state"],
@@ -232,6 +252,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         lr=1e-3,
         lr_schedule="constant",
         lr_discriminator=None,
+        n_init=1,
         device="auto",
         callbacks=None,
         random_state=None,
@@ -265,6 +286,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         self.lr = lr
         self.lr_schedule = lr_schedule
         self.lr_discriminator = lr_discriminator
+        self.n_init = n_init
         self.device = device
         self.callbacks = callbacks
         self.random_state = random_state
@@ -335,17 +357,43 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             )
         fixed_basis = self._fixed_basis()
         device = _resolve_device(self.device)
-        net = self._build_net(windows.shape, fixed_basis, device)
+        seeds = _restart_seeds(self.random_state, self.n_init)
+        scores = np.full(self.n_init, -np.inf)
+        best = None
+        for restart, seed in enumerate(seeds):
+            net = self._build_net(windows.shape, fixed_basis, device)
+            try:
+                self._train(net, windows, device, seed)
+            except TrainingDivergedError as error:
+                if self.n_init == 1:
+                    raise
+                warnings.warn(f"restart {restart} diverged: {error}", stacklevel=2)
+                continue
+            self._adopt(net, windows)
+            scores[restart] = self._score_windows(windows) if self.n_init > 1 else 0.0
+            if best is None or scores[restart] > scores[best]:
+                best, best_net = restart, net
+        if best is None:
+            raise TrainingDivergedError(f"all {self.n_init} restarts diverged")
+        self._adopt(best_net, windows)
+        if self.n_init > 1:
+            self.init_scores_ = scores
+        self.fit_time_ = time.perf_counter() - start
+        return self
+
+    @staticmethod
+    def _train(net: LaLiGANNet, windows: np.ndarray, device: str, seed: int):
         fork_devices = [torch.device(device)] if device.startswith("cuda") else []
         with torch.random.fork_rng(devices=fork_devices, device_type="cuda"):
-            torch.manual_seed(_torch_seed(self.random_state))
+            torch.manual_seed(seed)
             net.fit(windows)
+
+    def _adopt(self, net: LaLiGANNet, windows: np.ndarray) -> None:
+        """Make a trained net the estimator's model."""
         self.net_ = net
         self.history_ = net.history_
         self.generators_ = net.generator_.masked_basis().detach().cpu().numpy()
         self.center_ = self._fit_center(windows)
-        self.fit_time_ = time.perf_counter() - start
-        return self
 
     def _fixed_basis(self) -> np.ndarray | None:
         if self.group is None:
@@ -615,7 +663,9 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         float
         """
         check_is_fitted(self)
-        windows = self._windows(X, reset=False)
+        return self._score_windows(self._windows(X, reset=False))
+
+    def _score_windows(self, windows: np.ndarray) -> float:
         if not np.any(self.generators_):
             return -np.inf  # no symmetry was found: nothing to credit
         rng = np.random.RandomState(0)

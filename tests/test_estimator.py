@@ -356,3 +356,15 @@ def test_normalize_generators(pendulum, normalize):
     est = small_discoverer(n_generators=2, normalize_generators=normalize)
     norms = np.linalg.norm(est.fit(pendulum.trajectories).generators_, axis=(1, 2))
     assert np.allclose(norms, 1.0, atol=1e-5) == normalize
+
+
+def test_n_init_keeps_the_best_restart_by_score(pendulum):
+    single = small_discoverer(random_state=5).fit(pendulum.trajectories)
+    best_of_three = small_discoverer(random_state=5, n_init=3)
+    best_of_three.fit(pendulum.trajectories)
+    scores = best_of_three.init_scores_
+    assert scores.shape == (3,)
+    assert best_of_three.score(pendulum.trajectories) == pytest.approx(scores.max())
+    # The first restart is the single fit with the same random_state.
+    assert single.score(pendulum.trajectories) == pytest.approx(scores[0])
+    assert not hasattr(single, "init_scores_")
