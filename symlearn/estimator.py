@@ -3,6 +3,7 @@ delegate training to it, and keep the trained modules for inference."""
 
 import time
 import warnings
+from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
@@ -56,6 +57,15 @@ def _restart_seeds(random_state, n_init: int) -> list[int]:
     first = _torch_seed(random_state)
     others = np.random.SeedSequence(first).generate_state(n_init - 1)
     return [first, *(int(seed) for seed in others)]
+
+
+@contextmanager
+def _seeded_torch(device: str, seed: int):
+    """Seed torch's RNG for the block only, restoring the global state after."""
+    fork_devices = [torch.device(device)] if str(device).startswith("cuda") else []
+    with torch.random.fork_rng(devices=fork_devices, device_type="cuda"):
+        torch.manual_seed(seed)
+        yield
 
 
 def _resolve_device(device: str) -> str:
@@ -383,9 +393,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
 
     @staticmethod
     def _train(net: LaLiGANNet, windows: np.ndarray, device: str, seed: int):
-        fork_devices = [torch.device(device)] if device.startswith("cuda") else []
-        with torch.random.fork_rng(devices=fork_devices, device_type="cuda"):
-            torch.manual_seed(seed)
+        with _seeded_torch(device, seed):
             net.fit(windows)
 
     def _adopt(self, net: LaLiGANNet, windows: np.ndarray) -> None:
@@ -579,15 +587,9 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
     def sample_coefficients(self, n: int, random_state=None) -> np.ndarray:
         """Draw ``(n, n_generators)`` coefficients from the training distribution."""
         check_is_fitted(self)
-        rng = check_random_state(random_state)
-        shape = (n, self.generators_.shape[0])
-        scale = self.coefficient_scale
-        if self.coefficient_distribution == "normal":
-            return rng.normal(0.0, scale, shape)
-        if self.coefficient_distribution == "uniform":
-            return rng.uniform(-scale, scale, shape)
-        bound = int(round(scale))
-        return rng.randint(-bound, bound + 1, shape).astype(float)
+        with _seeded_torch(self.net_.device, _torch_seed(random_state)):
+            coefficients = self.net_.generator_.sample_coefficients(n)
+        return coefficients.cpu().numpy().astype(np.float64)
 
     def apply_group(self, X, coefficients=None, random_state=None):
         """Move data by group elements: ``D(g (E(x) - c) + c)``.

@@ -368,3 +368,15 @@ def test_n_init_keeps_the_best_restart_by_score(pendulum):
     # The first restart is the single fit with the same random_state.
     assert single.score(pendulum.trajectories) == pytest.approx(scores[0])
     assert not hasattr(single, "init_scores_")
+
+
+def test_sample_coefficients_follow_the_training_distribution(pendulum):
+    est = small_discoverer(coefficient_distribution="integer", coefficient_scale=2)
+    est.fit(pendulum.trajectories)
+    draws = est.sample_coefficients(500, random_state=0)
+    assert set(np.unique(draws)) == {-2.0, -1.0, 0.0, 1.0, 2.0}
+    np.testing.assert_array_equal(draws, est.sample_coefficients(500, random_state=0))
+    normal = small_discoverer().fit(pendulum.trajectories)
+    assert np.std(normal.sample_coefficients(4000, random_state=1)) == pytest.approx(
+        3.0, rel=0.05
+    )
