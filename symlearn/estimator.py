@@ -388,6 +388,8 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         self._adopt(best_net, windows)
         if self.n_init > 1:
             self.init_scores_ = scores
+        elif hasattr(self, "init_scores_"):
+            del self.init_scores_  # left by an earlier fit with restarts
         self.fit_time_ = time.perf_counter() - start
         return self
 
