@@ -16,7 +16,6 @@ import argparse
 import statistics
 import time
 
-import numpy as np
 import torch
 from _common import markdown_table, write_results
 from joblib import Parallel, delayed
@@ -125,7 +124,6 @@ def main() -> None:
     path = write_results(name, "Discovery benchmark", body, rows)
     print(body)
     print(f"\nwritten to {path}")
-    np.set_printoptions(precision=4)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ per epoch of each and their ratio.
 import statistics
 import time
 
-import numpy as np
 import torch
 from _common import markdown_table, write_results
 
@@ -68,7 +67,6 @@ def main() -> None:
     )
     write_results("overhead", "Training-loop overhead", body, rows)
     print(body)
-    np.set_printoptions()
 
 
 if __name__ == "__main__":

@@ -408,7 +408,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
     def _fixed_basis(self) -> np.ndarray | None:
         if self.group is None:
             return None
-        if self.autoencoder == "identity" and self.group is not None:
+        if self.autoencoder == "identity":
             raise ValueError(
                 "autoencoder='identity' with a fixed group leaves nothing to learn"
             )
