@@ -586,6 +586,10 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         algebra = np.einsum("nc,ckl->nkl", coefficients, self.generators_)
         return torch.linalg.matrix_exp(torch.as_tensor(algebra)).numpy()
 
+    def _act(self, g: np.ndarray, Z: np.ndarray) -> np.ndarray:
+        """``g_i (z - c) + c`` for each sample ``i`` of ``Z`` (n, ..., k)."""
+        return np.einsum("nkl,n...l->n...k", g, Z - self.center_) + self.center_
+
     def sample_coefficients(self, n: int, random_state=None) -> np.ndarray:
         """Draw ``(n, n_generators)`` coefficients from the training distribution."""
         check_is_fitted(self)
@@ -639,9 +643,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             else Z.reshape(-1, self.latent_dim)
         )
         g_per_state = np.repeat(g, sizes, axis=0)
-        moved = (
-            np.einsum("nkl,nl->nk", g_per_state, latents - self.center_) + self.center_
-        )
+        moved = self._act(g_per_state, latents)
         if is_trajectory_list(Z):
             return self.inverse_transform(np.split(moved, np.cumsum(sizes)[:-1]))
         return self.inverse_transform(moved.reshape(Z.shape).astype(Z.dtype))
@@ -687,7 +689,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             self.generators_, len(windows), random_state=rng
         )
         g = self.group_elements(coefficients)
-        moved = np.einsum("nkl,nwl->nwk", g, Z - self.center_) + self.center_
+        moved = self._act(g, Z)
         closure = metrics.maximum_mean_discrepancy(
             Z.reshape(len(windows), -1), moved.reshape(len(windows), -1)
         )
