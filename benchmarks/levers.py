@@ -16,18 +16,17 @@ from joblib import Parallel, delayed
 
 LEVERS = {
     "defaults": {},
+    "discriminator on raw latents (paper)": {"discriminator_input": "latents"},
+    "per-coordinate latent scaling, no whitening": {"latent_norm": "running"},
+    "batch-norm latent (paper)": {"latent_norm": "batch"},
+    "no anchor penalty": {"anchor_weight": 0.0},
+    "no decoder refinement": {"refine_epochs": 0},
     "consecutive pairs (window_gap=1)": {"window_gap": 1},
     "pairs 25 steps apart": {"window_gap": 25},
     "windows of 4 states": {"window_size": 4},
-    "batch-norm latent (paper)": {"latent_norm": "batch"},
-    "ReLU autoencoder": {"activation": "relu"},
     "cosine lr schedule": {"lr_schedule": "cosine"},
-    "pairs 50 steps apart": {"window_gap": 50},
     "spectral-norm discriminator": {"spectral_norm": True},
-    "wider autoencoder 3x256, 15 epochs": {
-        "hidden_sizes": (256, 256, 256),
-        "max_epochs": 15,
-    },
+    "40 epochs": {"max_epochs": 40},
     "free-norm generators, adversarial 0.01, scale 1": {
         "normalize_generators": False,
         "adversarial_weight": 0.01,
@@ -41,6 +40,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--system", default="pendulum")
+    parser.add_argument("--name", default=None, help="results file name")
     parser.add_argument(
         "--levers", nargs="+", default=list(LEVERS), help="names of LEVERS to run"
     )
@@ -71,7 +71,7 @@ def main() -> None:
         f"System: {args.system}; seeds 0..{args.seeds - 1}; one change from the "
         "defaults per row.\n\n" + markdown_table(rows, list(rows[0]))
     )
-    write_results(f"levers_{args.system}", "Levers", body, results)
+    write_results(args.name or f"levers_{args.system}", "Levers", body, results)
     print(body)
 
 

@@ -28,6 +28,7 @@ from symlearn.nn import (
     WindowDiscriminator,
 )
 from symlearn.nn.autoencoders import ACTIVATIONS, LATENT_NORMS
+from symlearn.nn.discriminator import WINDOW_FEATURES
 from symlearn.nn.lie import COEFFICIENT_DISTRIBUTIONS
 from symlearn.training import (
     DivergenceGuard,
@@ -101,9 +102,11 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         Hidden widths of the encoder (the decoder mirrors them).
     activation : str, default="silu"
         Activation of the autoencoder.
-    latent_norm : {"running", "batch"}, default="running"
-        How the latent is standardised: with running statistics (steady, so
-        reconstructions are precise) or a batch norm (as in the paper).
+    latent_norm : {"whiten", "running", "batch"}, default="whiten"
+        How the latent is normalised: whitened to identity covariance with
+        running statistics (orbits of a compact group come out round), scaled
+        coordinate by coordinate with running statistics, or by a batch norm
+        (as in the paper, whose per-batch statistics jitter the latent).
     window_size : int, default=2
         States per window when ``X`` is a list of trajectories.
     window_gap : int, default=10
@@ -122,6 +125,12 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         Hidden widths of the discriminator.
     spectral_norm : bool, default=False
         Spectrally normalise the discriminator's layers.
+    discriminator_input : {"steps", "latents"}, default="steps"
+        What the discriminator sees of a window: its first latent and the
+        steps between consecutive latents scaled to unit root mean square,
+        or the latents as they are (as in the paper). Steps between states
+        close in time are small, and unscaled the dynamics they carry barely
+        register.
     reconstruction_weight, adversarial_weight, identity_weight : float
         Weights of the reconstruction MSE (default 10), of fooling the
         discriminator (0.1) and of the ``|cos(z - c, g.z - c)|`` penalty
@@ -131,11 +140,22 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
     norm_cap : float, default=1.0
     decorrelation_weight : float, default=0.1
         Weight of the pairwise |cosine| penalty between generators.
+    anchor_weight : float, default=1.0
+        Weight of a penalty holding the encoder's output before the latent
+        normalisation near zero mean and identity covariance. Without it the
+        raw output can drift and grow unseen (the normalisation hides it),
+        until the running statistics lag behind and the decoder with them.
     threshold : float, default=0.0
         Relative threshold of sequential thresholding (0 disables it).
     threshold_every : int, default=5
         Epochs between thresholdings.
     max_epochs : int, default=25
+        Epochs of adversarial training.
+    refine_epochs : int, default=10
+        Epochs fitting the decoder alone to the frozen encoder after the
+        adversarial training, with a learning rate decaying from ``lr`` to 0.
+        The symmetry is not touched; reconstructions (and so the decoded
+        group action) become sharper.
     batch_size : int, default=256
         Clipped, with a warning, to the number of windows.
     lr : float, default=1e-3
@@ -211,12 +231,15 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         "keep_origin": ["boolean"],
         "discriminator_hidden_sizes": [tuple, list],
         "spectral_norm": ["boolean"],
+        "discriminator_input": [StrOptions(set(WINDOW_FEATURES))],
         "reconstruction_weight": [Interval(Real, 0, None, closed="left")],
         "adversarial_weight": [Interval(Real, 0, None, closed="left")],
         "identity_weight": [Interval(Real, 0, None, closed="left")],
         "norm_weight": [Interval(Real, 0, None, closed="left")],
         "norm_cap": [Interval(Real, 0, None, closed="neither")],
         "decorrelation_weight": [Interval(Real, 0, None, closed="left")],
+        "anchor_weight": [Interval(Real, 0, None, closed="left")],
+        "refine_epochs": [Interval(Integral, 0, None, closed="left")],
         "threshold": [Interval(Real, 0, 1, closed="left")],
         "threshold_every": [Interval(Integral, 1, None, closed="left")],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
@@ -240,7 +263,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         autoencoder="mlp",
         hidden_sizes=(128, 128, 128),
         activation="silu",
-        latent_norm="running",
+        latent_norm="whiten",
         window_size=2,
         window_gap=10,
         coefficient_distribution="normal",
@@ -249,12 +272,15 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         keep_origin=False,
         discriminator_hidden_sizes=(128, 128),
         spectral_norm=False,
+        discriminator_input="steps",
         reconstruction_weight=10.0,
         adversarial_weight=0.1,
         identity_weight=0.1,
         norm_weight=0.0,
         norm_cap=1.0,
         decorrelation_weight=0.1,
+        anchor_weight=1.0,
+        refine_epochs=10,
         threshold=0.0,
         threshold_every=5,
         max_epochs=25,
@@ -283,12 +309,15 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         self.keep_origin = keep_origin
         self.discriminator_hidden_sizes = discriminator_hidden_sizes
         self.spectral_norm = spectral_norm
+        self.discriminator_input = discriminator_input
         self.reconstruction_weight = reconstruction_weight
         self.adversarial_weight = adversarial_weight
         self.identity_weight = identity_weight
         self.norm_weight = norm_weight
         self.norm_cap = norm_cap
         self.decorrelation_weight = decorrelation_weight
+        self.anchor_weight = anchor_weight
+        self.refine_epochs = refine_epochs
         self.threshold = threshold
         self.threshold_every = threshold_every
         self.max_epochs = max_epochs
@@ -393,10 +422,10 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         self.fit_time_ = time.perf_counter() - start
         return self
 
-    @staticmethod
-    def _train(net: LaLiGANNet, windows: np.ndarray, device: str, seed: int):
+    def _train(self, net: LaLiGANNet, windows: np.ndarray, device: str, seed: int):
         with _seeded_torch(device, seed):
             net.fit(windows)
+            net.refine_decoder(windows, self.refine_epochs, self.lr)
 
     def _adopt(self, net: LaLiGANNet, windows: np.ndarray) -> None:
         """Make a trained net the estimator's model."""
@@ -469,6 +498,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             discriminator__window_size=window_size,
             discriminator__hidden_sizes=tuple(self.discriminator_hidden_sizes),
             discriminator__use_spectral_norm=self.spectral_norm,
+            discriminator__features=self.discriminator_input,
             optimizer__lr=self.lr,
             optimizer_discriminator__lr=lr_discriminator,
             reconstruction_weight=self.reconstruction_weight,
@@ -478,6 +508,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             norm_cap=self.norm_cap,
             decorrelation_weight=self.decorrelation_weight,
             keep_origin=self.keep_origin,
+            anchor_weight=self.anchor_weight,
             max_epochs=self.max_epochs,
             batch_size=batch_size,
             callbacks=callbacks,

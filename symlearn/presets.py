@@ -2,11 +2,16 @@
 
 from typing import Any
 
-# What the paper's losses look like in our parameters: a free-norm generator
+# What the paper's method looks like in our parameters: a free-norm generator
 # pushed away from the identity by the cosine term, a weak adversary, normal
-# coefficients of scale 1, ReLU networks and a constant learning rate.
+# coefficients of scale 1, ReLU networks, a constant learning rate, a
+# discriminator on the raw latents, and none of our additions (whitened and
+# anchored latent, refined decoder).
 _PAPER_LOSSES = {
     "activation": "relu",
+    "discriminator_input": "latents",
+    "anchor_weight": 0.0,
+    "refine_epochs": 0,
     "normalize_generators": False,
     "coefficient_scale": 1.0,
     "reconstruction_weight": 1.0,

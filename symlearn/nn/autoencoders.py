@@ -117,9 +117,59 @@ class RunningStandardization(nn.Module):
         return (z - self.running_mean) / torch.sqrt(self.running_var + self.eps)
 
 
+class RunningWhitening(nn.Module):
+    """Whiten latents with a running mean and covariance, also while training.
+
+    Like :class:`RunningStandardization`, but the latent is rotated and
+    scaled to identity covariance, ``z -> C^{-1/2} (z - mean)``, rather than
+    scaled coordinate by coordinate. A latent distribution that is invariant
+    under a compact group then has round orbits, so the encoder cannot
+    stretch them into thin ellipses that the generator must match exactly.
+    Any linear change of latent coordinates maps a symmetric latent to a
+    symmetric one, so whitening removes no solution.
+
+    Parameters
+    ----------
+    n_features : int
+    momentum : float
+        Weight of the newest batch in the moving averages.
+    eps : float
+        Added to the covariance's eigenvalues.
+
+    Shapes
+    ------
+    ``(n, n_features) -> (n, n_features)``
+    """
+
+    def __init__(self, n_features: int, momentum: float = 0.01, eps: float = 1e-5):
+        super().__init__()
+        self.momentum = momentum
+        self.eps = eps
+        self.register_buffer("running_mean", torch.zeros(n_features))
+        self.register_buffer("running_cov", torch.eye(n_features))
+        self.register_buffer("initialized", torch.zeros((), dtype=torch.bool))
+
+    def whitening_matrix(self) -> torch.Tensor:
+        eigenvalues, vectors = torch.linalg.eigh(self.running_cov)
+        return (vectors / torch.sqrt(eigenvalues + self.eps)) @ vectors.T
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        if self.training:
+            with torch.no_grad():
+                weight = torch.where(self.initialized, self.momentum, 1.0)
+                mean = z.mean(dim=0)
+                centered = z - mean
+                cov = centered.T @ centered / max(len(z) - 1, 1)
+                self.running_mean.lerp_(mean, weight)
+                self.running_cov.lerp_(cov, weight)
+                self.initialized.fill_(True)
+        return (z - self.running_mean) @ self.whitening_matrix()
+
+
 LATENT_NORMS = {
     "batch": lambda dim: nn.BatchNorm1d(dim, affine=False),
     "running": RunningStandardization,
+    "whiten": RunningWhitening,
 }
 
 
@@ -167,8 +217,15 @@ class MLPAutoencoder(nn.Module):
         )
         self.decoder = make_mlp(latent_dim, hidden_sizes[::-1], n_features, activation)
 
+    def encode_raw(self, x: torch.Tensor) -> torch.Tensor:
+        """The latent before normalisation, shape ``(..., k)``."""
+        return _apply_to_last_axis(self.encoder[:-1], x)
+
+    def normalize(self, raw: torch.Tensor) -> torch.Tensor:
+        return _apply_to_last_axis(self.encoder[-1], raw)
+
     def encode(self, x: torch.Tensor) -> torch.Tensor:
-        return _apply_to_last_axis(self.encoder, x)
+        return self.normalize(self.encode_raw(x))
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         return _apply_to_last_axis(self.decoder, z)

@@ -34,6 +34,9 @@ class SpectralNormLinear(nn.Linear):
         return F.linear(x, self.weight / sigma, self.bias)
 
 
+WINDOW_FEATURES = ("steps", "latents")
+
+
 class WindowDiscriminator(nn.Module):
     """MLP scoring a flattened window of latents; a higher logit means "real".
 
@@ -50,6 +53,15 @@ class WindowDiscriminator(nn.Module):
     use_spectral_norm : bool
         Constrain every linear layer to spectral norm 1, which keeps the
         discriminator Lipschitz and its gradients informative.
+    features : {"steps", "latents"}
+        ``"latents"`` feeds the window's latents as they are. ``"steps"``
+        feeds its first latent and the steps ``z[t+1] - z[t]`` divided by
+        their running root mean square: steps between states close in time
+        are small, and unscaled the discriminator barely sees the dynamics
+        they carry. The scaling is a single number, so a group acting
+        linearly on the latents acts the same way on the features.
+    momentum : float
+        Weight of the newest batch in the running step scale.
 
     Shapes
     ------
@@ -63,12 +75,36 @@ class WindowDiscriminator(nn.Module):
         hidden_sizes: Sequence[int] = (128, 128),
         activation: str = "leaky_relu",
         use_spectral_norm: bool = False,
+        features: str = "steps",
+        momentum: float = 0.01,
     ):
         super().__init__()
+        if features not in WINDOW_FEATURES:
+            raise ValueError(
+                f"features={features!r} is not one of {sorted(WINDOW_FEATURES)}"
+            )
+        self.features = features
+        self.momentum = momentum
+        self.register_buffer("step_scale", torch.ones(()))
+        self.register_buffer("initialized", torch.zeros((), dtype=torch.bool))
         linear = SpectralNormLinear if use_spectral_norm else nn.Linear
         self.mlp = make_mlp(
             latent_dim * window_size, tuple(hidden_sizes), 1, activation, linear
         )
 
+    def window_features(self, z: torch.Tensor) -> torch.Tensor:
+        """``(batch, w, k) -> (batch, w * k)``: the flattened input of the MLP."""
+        if self.features == "latents" or z.shape[1] < 2:
+            return z.flatten(start_dim=1)
+        steps = z[:, 1:] - z[:, :-1]
+        if self.training:
+            with torch.no_grad():
+                weight = torch.where(self.initialized, self.momentum, 1.0)
+                self.step_scale.lerp_(steps.pow(2).mean().sqrt(), weight)
+                self.initialized.fill_(True)
+        return torch.cat([z[:, :1], steps / self.step_scale], dim=1).flatten(
+            start_dim=1
+        )
+
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        return self.mlp(z.flatten(start_dim=1)).squeeze(-1)
+        return self.mlp(self.window_features(z)).squeeze(-1)

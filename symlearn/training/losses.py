@@ -28,3 +28,18 @@ def decorrelation_penalty(basis: torch.Tensor) -> torch.Tensor:
     gram = (flat @ flat.T).abs()
     off_diagonal = gram.sum() - gram.diagonal().sum()
     return off_diagonal / (n_generators * (n_generators - 1))
+
+
+def standardization_penalty(raw: torch.Tensor) -> torch.Tensor:
+    """``||mean||^2 + ||cov - I||_F^2`` of latents ``(..., k)``.
+
+    Keeps the encoder's output near zero mean and identity covariance before
+    the latent normalisation, which would otherwise hide any drift or growth
+    of the raw output until the running statistics lag behind it.
+    """
+    flat = raw.reshape(-1, raw.shape[-1])
+    mean = flat.mean(dim=0)
+    centered = flat - mean
+    cov = centered.T @ centered / max(len(flat) - 1, 1)
+    eye = torch.eye(cov.shape[0], dtype=cov.dtype, device=cov.device)
+    return mean.pow(2).sum() + (cov - eye).pow(2).sum()

@@ -1,0 +1,134 @@
+"""The torch building blocks on their own: latent normalisation, the anchor
+penalty, the discriminator's window features and the decoder refinement."""
+
+import numpy as np
+import pytest
+import torch
+from conftest import small_discoverer
+
+from symlearn.nn.autoencoders import RunningStandardization, RunningWhitening
+from symlearn.nn.discriminator import WindowDiscriminator
+from symlearn.training.losses import standardization_penalty
+
+
+def _correlated(n: int = 4096, seed: int = 0) -> torch.Tensor:
+    generator = torch.Generator().manual_seed(seed)
+    mixing = torch.tensor([[3.0, 0.0], [2.5, 0.5]])
+    return torch.randn(n, 2, generator=generator) @ mixing.T + torch.tensor([5.0, -1])
+
+
+def test_running_whitening_gives_identity_covariance():
+    z = _correlated()
+    whiten = RunningWhitening(2)
+    out = whiten(z)  # the first training batch sets the statistics
+    np.testing.assert_allclose(out.mean(0), 0, atol=1e-4)
+    np.testing.assert_allclose(torch.cov(out.T), np.eye(2), atol=1e-3)
+    # Per-coordinate scaling leaves the correlation in place.
+    scaled = RunningStandardization(2)(z)
+    assert torch.corrcoef(scaled.T)[0, 1] > 0.9
+
+
+def test_running_whitening_uses_stored_statistics_in_eval():
+    whiten = RunningWhitening(2)
+    whiten(_correlated(seed=0))
+    whiten.eval()
+    before = whiten.running_cov.clone()
+    shifted = _correlated(seed=1) + 100
+    out = whiten(shifted)
+    assert torch.equal(whiten.running_cov, before)
+    assert out.mean(0).norm() > 10  # the shift is not normalised away
+
+
+def test_running_whitening_follows_the_latent_slowly():
+    whiten = RunningWhitening(2, momentum=0.5)
+    whiten(torch.zeros(8, 2) + torch.randn(8, 2))
+    whiten(torch.randn(8, 2) + 10)
+    assert 4 < whiten.running_mean.mean() < 6
+
+
+def test_standardization_penalty_is_zero_only_when_standardised():
+    z = _correlated()
+    whitened = RunningWhitening(2)(z)
+    assert standardization_penalty(whitened) < 1e-5
+    assert standardization_penalty(z) > 10
+    # Works on windows, shape (batch, w, k), and passes gradients.
+    windows = z.reshape(-1, 2, 2).requires_grad_()
+    standardization_penalty(windows).backward()
+    assert windows.grad.abs().sum() > 0
+
+
+def test_step_features_are_first_latent_and_scaled_steps():
+    disc = WindowDiscriminator(2, 3, hidden_sizes=(8,), features="steps")
+    z = torch.randn(64, 3, 2)
+    features = disc.window_features(z).reshape(64, 3, 2)
+    torch.testing.assert_close(features[:, 0], z[:, 0])
+    steps = z[:, 1:] - z[:, :-1]
+    scale = steps.pow(2).mean().sqrt()
+    torch.testing.assert_close(features[:, 1:], steps / scale)
+    torch.testing.assert_close(features[:, 1:].pow(2).mean(), torch.tensor(1.0))
+
+
+def test_step_features_commute_with_a_linear_group_action():
+    disc = WindowDiscriminator(2, 2, hidden_sizes=(8,), features="steps")
+    z = torch.randn(64, 2, 2)
+    disc.window_features(z)  # sets the step scale
+    disc.eval()
+    angle = torch.tensor(0.7)
+    rotation = torch.stack(
+        [
+            torch.stack([angle.cos(), -angle.sin()]),
+            torch.stack([angle.sin(), angle.cos()]),
+        ]
+    )
+    moved = disc.window_features(z @ rotation.T).reshape(64, 2, 2)
+    expected = disc.window_features(z).reshape(64, 2, 2) @ rotation.T
+    torch.testing.assert_close(moved, expected)
+
+
+def test_latent_features_are_the_flattened_window():
+    disc = WindowDiscriminator(2, 2, hidden_sizes=(8,), features="latents")
+    z = torch.randn(5, 2, 2)
+    torch.testing.assert_close(disc.window_features(z), z.flatten(start_dim=1))
+
+
+def test_unknown_window_features_are_rejected():
+    with pytest.raises(ValueError, match="features='speed'"):
+        WindowDiscriminator(2, 2, features="speed")
+
+
+def _parameters(module: torch.nn.Module) -> list[torch.Tensor]:
+    return [p.detach().clone() for p in module.parameters()]
+
+
+def test_refine_decoder_sharpens_reconstruction_and_keeps_the_symmetry(pendulum):
+    est = small_discoverer(max_epochs=3, refine_epochs=0).fit(pendulum.trajectories)
+    net = est.net_
+    windows = est._windows(pendulum.trajectories, reset=False)
+    X = pendulum.states
+    before = np.mean((est.inverse_transform(est.transform(X)) - X) ** 2)
+    encoder = _parameters(net.module_.encoder)
+    generators = est.generators_.copy()
+
+    net.refine_decoder(windows, epochs=20, lr=1e-2)
+
+    after = np.mean((est.inverse_transform(est.transform(X)) - X) ** 2)
+    assert after < 0.5 * before
+    for old, new in zip(encoder, _parameters(net.module_.encoder), strict=True):
+        assert torch.equal(old, new)
+    np.testing.assert_array_equal(net.generator_.masked_basis().detach(), generators)
+    assert np.isfinite(net.history_[-1, "refined_reconstruction"])
+
+
+def test_refine_epochs_zero_leaves_no_refinement(pendulum):
+    est = small_discoverer(refine_epochs=0).fit(pendulum.trajectories)
+    assert "refined_reconstruction" not in est.history_[-1]
+    est = small_discoverer(refine_epochs=2).fit(pendulum.trajectories)
+    assert "refined_reconstruction" in est.history_[-1]
+
+
+def test_refine_decoder_is_a_no_op_without_a_decoder():
+    from symlearn.datasets import make_circles
+
+    data = make_circles(n_samples=200, random_state=0)
+    est = small_discoverer(autoencoder="identity", refine_epochs=3).fit(data.states)
+    assert "refined_reconstruction" not in est.history_[-1]
