@@ -9,7 +9,7 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils import check_array, check_random_state
+from sklearn.utils import check_array, check_random_state, check_scalar
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import (
     _check_feature_names_in,
@@ -44,6 +44,10 @@ AUTOENCODERS = {"mlp": MLPAutoencoder, "identity": IdentityAutoencoder}
 _INFERENCE_CHUNK = 65536
 # Windows used by ``score``'s two-sample statistic (its cost is quadratic).
 _SCORE_MAX_WINDOWS = 1000
+# ``batch_size="auto"``: this many windows per batch, or all when fewer.
+_AUTO_BATCH_SIZE = 256
+# The nets compute in float32: a larger value would turn into inf.
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 def _torch_seed(random_state) -> int:
@@ -72,9 +76,36 @@ def _seeded_torch(device: str, seed: int):
 def _resolve_device(device: str) -> str:
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
-    if torch.device(device).type == "cuda" and not torch.cuda.is_available():
+    try:
+        kind = torch.device(device).type
+    except RuntimeError as error:
+        raise ValueError(f"device={device!r} is not a torch device: {error}") from None
+    if kind == "cuda" and not torch.cuda.is_available():
         raise ValueError(f"device={device!r} was requested but CUDA is not available")
     return device
+
+
+def _check_float32_range(array: np.ndarray, name: str) -> None:
+    """Refuse values the float32 nets cannot represent."""
+    if array.size and np.issubdtype(array.dtype, np.floating):
+        largest = float(np.abs(array).max())
+        if largest > _FLOAT32_MAX:
+            raise ValueError(
+                f"{name} has values up to {largest:.3g}, beyond the float32 range "
+                f"(+-{_FLOAT32_MAX:.3g}) the model computes in; rescale it"
+            )
+
+
+def _check_trajectories(X, n_features: int | None, dtype) -> list[np.ndarray]:
+    trajectories = check_trajectories(X, n_features=n_features, dtype=dtype)
+    for index, trajectory in enumerate(trajectories):
+        _check_float32_range(trajectory, f"trajectory {index}")
+    return trajectories
+
+
+def _check_hidden_sizes(sizes, name: str) -> None:
+    if not all(isinstance(size, Integral) and size >= 1 for size in sizes):
+        raise ValueError(f"{name}={sizes!r} must hold positive integers")
 
 
 class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
@@ -156,8 +187,9 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         adversarial training, with a learning rate decaying from ``lr`` to 0.
         The symmetry is not touched; reconstructions (and so the decoded
         group action) become sharper.
-    batch_size : int, default=256
-        Clipped, with a warning, to the number of windows.
+    batch_size : int or "auto", default="auto"
+        Windows per mini-batch; ``"auto"`` means ``min(256, n_windows)``. An
+        int larger than the number of windows raises ``ValueError``.
     lr : float, default=1e-3
         Learning rate of the autoencoder and the Lie basis (Adam).
     lr_schedule : {"constant", "cosine"}, default="constant"
@@ -171,6 +203,19 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         Number of fits from different seeds; the one with the best ``score``
         on the training data is kept (as ``KMeans(n_init=...)`` does). A
         restart that diverges is skipped with a warning.
+    warm_start : bool, default=False
+        When the estimator is fitted, ``fit`` continues training the fitted
+        model for ``max_epochs`` more epochs (modules, optimizers, running
+        statistics, torch RNG; the history is appended to) instead of
+        starting afresh. ``X`` must have the fitted number of features and
+        window length. The decoder refinement of the earlier fit is undone
+        and redone after the new epochs, so on CPU with
+        ``lr_schedule="constant"`` fitting 3 epochs then 2 more gives the same
+        model, bit for bit, as one fit of 5. The cosine schedule restarts its
+        annealing at each ``fit``, so it does not. Only the kept model of an
+        ``n_init > 1`` fit is continued; the net is not rebuilt, so parameters
+        other than ``max_epochs``, ``refine_epochs`` and ``lr`` (of the
+        refinement) keep the values of the first fit.
     device : str, default="auto"
         Torch device; ``"auto"`` picks CUDA when available.
     callbacks : list of skorch callbacks, default=None
@@ -180,6 +225,23 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         gives identical fits on CPU. The global RNGs are left untouched.
     verbose : int, default=0
         Print a table of per-epoch losses when positive.
+
+    Notes
+    -----
+    A ``fit`` that raises leaves the estimator unfitted: the attributes of an
+    earlier fit are removed, so no model can disagree with its parameters or
+    data. The exception: with ``warm_start=True``, an input error is raised
+    before the fitted model is touched, and the model is kept.
+
+    Training that diverges (a non-finite loss or a generator norm above
+    1000, checked at the end of every epoch) raises ``TrainingDivergedError``
+    naming the epoch, and keeps no model.
+
+    An interrupt during the adversarial epochs (Ctrl-C, or a callback raising
+    ``KeyboardInterrupt`` such as skorch's ``EarlyStopping``) stops training
+    as skorch does: ``fit`` warns, refines the decoder and ends fitted with
+    the epochs done so far (an epoch cut short is dropped from the history).
+    ``warm_start=True`` continues from there.
 
     Attributes
     ----------
@@ -243,11 +305,15 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         "threshold": [Interval(Real, 0, 1, closed="left")],
         "threshold_every": [Interval(Integral, 1, None, closed="left")],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 2, None, closed="left")],
+        "batch_size": [
+            Interval(Integral, 2, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
         "lr": [Interval(Real, 0, None, closed="neither")],
         "lr_schedule": [StrOptions({"cosine", "constant"})],
         "lr_discriminator": [Interval(Real, 0, None, closed="neither"), None],
         "n_init": [Interval(Integral, 1, None, closed="left")],
+        "warm_start": ["boolean"],
         "device": [str],
         "callbacks": [list, None],
         "random_state": ["random_state"],
@@ -284,11 +350,12 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         threshold=0.0,
         threshold_every=5,
         max_epochs=25,
-        batch_size=256,
+        batch_size="auto",
         lr=1e-3,
         lr_schedule="constant",
         lr_discriminator=None,
         n_init=1,
+        warm_start=False,
         device="auto",
         callbacks=None,
         random_state=None,
@@ -326,6 +393,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         self.lr_schedule = lr_schedule
         self.lr_discriminator = lr_discriminator
         self.n_init = n_init
+        self.warm_start = warm_start
         self.device = device
         self.callbacks = callbacks
         self.random_state = random_state
@@ -340,16 +408,18 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         3-D array holds ready windows; a list holds trajectories to cut.
         """
         if is_trajectory_list(X):
-            trajectories = check_trajectories(
-                X, n_features=None if reset else self.n_features_in_
+            trajectories = _check_trajectories(
+                X, None if reset else self.n_features_in_, np.float64
             )
             self._set_n_features(trajectories[0].shape[1], reset)
             windows = sliding_windows(trajectories, self.window_size, self.window_gap)
         elif getattr(X, "ndim", None) == 3:
-            windows = check_array(X, allow_nd=True, dtype=np.float64)
+            windows = check_array(X, allow_nd=True, dtype=np.float64, input_name="X")
+            _check_float32_range(windows, "X")
             self._set_n_features(windows.shape[2], reset)
         else:
             states = validate_data(self, X, reset=reset, ensure_min_samples=2)
+            _check_float32_range(states, "X")
             windows = states[:, None, :]
         return windows.astype(np.float32)
 
@@ -385,6 +455,15 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         """
         self._validate_params()
         start = time.perf_counter()
+        if self.warm_start and hasattr(self, "net_"):
+            self._continue_fit(X)
+        else:
+            self._forget_fit()  # a fit that raises leaves no stale model
+            self._fit_afresh(X)
+        self.fit_time_ = time.perf_counter() - start
+        return self
+
+    def _fit_afresh(self, X) -> None:
         windows = self._windows(X, reset=True)
         if len(windows) < 2:
             raise ValueError(f"need at least 2 windows to fit, got {len(windows)}")
@@ -394,38 +473,105 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
                 f"latent_dim={self.latent_dim} is larger than the data's "
                 f"n_features={n_features}"
             )
+        if self.autoencoder == "identity" and self.latent_dim != n_features:
+            raise ValueError(
+                f"autoencoder='identity' needs latent_dim == n_features, got "
+                f"latent_dim={self.latent_dim} and n_features={n_features}"
+            )
+        _check_hidden_sizes(self.hidden_sizes, "hidden_sizes")
+        _check_hidden_sizes(
+            self.discriminator_hidden_sizes, "discriminator_hidden_sizes"
+        )
+        batch_size = self._batch_size(len(windows))
         fixed_basis = self._fixed_basis()
         device = _resolve_device(self.device)
         seeds = _restart_seeds(self.random_state, self.n_init)
         scores = np.full(self.n_init, -np.inf)
         best = None
         for restart, seed in enumerate(seeds):
-            net = self._build_net(windows.shape, fixed_basis, device)
+            net = self._build_net(windows.shape, batch_size, fixed_basis, device)
             try:
-                self._train(net, windows, device, seed)
+                self._train(net, windows, seed)
             except TrainingDivergedError as error:
                 if self.n_init == 1:
-                    raise
-                warnings.warn(f"restart {restart} diverged: {error}", stacklevel=2)
+                    self._forget_fit()
+                    raise TrainingDivergedError(f"{error}; no model was kept") from None
+                warnings.warn(f"restart {restart} diverged: {error}", stacklevel=3)
                 continue
             self._adopt(net, windows)
             scores[restart] = self._score_windows(windows) if self.n_init > 1 else 0.0
             if best is None or scores[restart] > scores[best]:
                 best, best_net = restart, net
         if best is None:
-            raise TrainingDivergedError(f"all {self.n_init} restarts diverged")
+            self._forget_fit()
+            raise TrainingDivergedError(
+                f"all {self.n_init} restarts diverged; no model was kept"
+            )
         self._adopt(best_net, windows)
         if self.n_init > 1:
             self.init_scores_ = scores
-        elif hasattr(self, "init_scores_"):
-            del self.init_scores_  # left by an earlier fit with restarts
-        self.fit_time_ = time.perf_counter() - start
-        return self
 
-    def _train(self, net: LaLiGANNet, windows: np.ndarray, device: str, seed: int):
-        with _seeded_torch(device, seed):
-            net.fit(windows)
+    def _continue_fit(self, X) -> None:
+        """``warm_start``: train the fitted net for ``max_epochs`` more epochs."""
+        windows = self._windows(X, reset=False)
+        net = self.net_
+        fitted_window = net.discriminator__window_size
+        if windows.shape[1] != fitted_window:
+            raise ValueError(
+                f"warm_start=True: X has windows of {windows.shape[1]} states, the "
+                f"fitted model {fitted_window}; fit with warm_start=False instead"
+            )
+        if net.batch_size > len(windows):
+            raise ValueError(
+                f"warm_start=True: the fitted batch_size={net.batch_size} is larger "
+                f"than the {len(windows)} windows of X"
+            )
+        try:
+            self._train(net, windows, seed=0, resume=True)  # seed: RNG is restored
+        except TrainingDivergedError as error:
+            self._forget_fit()  # the net was changed in place
+            raise TrainingDivergedError(f"{error}; no model was kept") from None
+        self._adopt(net, windows)
+
+    def _forget_fit(self) -> None:
+        """Remove every fitted attribute (sklearn's trailing-underscore ones)."""
+        for name in [
+            k for k in vars(self) if k.endswith("_") and not k.startswith("_")
+        ]:
+            delattr(self, name)
+
+    def _batch_size(self, n_windows: int) -> int:
+        if self.batch_size == "auto":
+            return min(_AUTO_BATCH_SIZE, n_windows)
+        if self.batch_size > n_windows:
+            raise ValueError(
+                f"batch_size={self.batch_size} is larger than the {n_windows} "
+                "windows of X; lower it or use batch_size='auto'"
+            )
+        return self.batch_size
+
+    def _train(
+        self, net: LaLiGANNet, windows: np.ndarray, seed: int, *, resume: bool = False
+    ) -> None:
+        """Adversarial epochs, then the decoder refinement, seeded by ``seed``
+        or, with ``resume``, continuing from where the net's last fit stopped."""
+        epochs_before = len(net.history_) if resume else 0
+        with _seeded_torch(net.device, seed):
+            if resume:
+                net.restore_training_state()
+                net.max_epochs = self.max_epochs
+                net.partial_fit(windows)
+            else:
+                net.fit(windows)
             net.refine_decoder(windows, self.refine_epochs, self.lr)
+        done = len(net.history_) - epochs_before
+        if done < self.max_epochs:
+            warnings.warn(
+                f"training was interrupted after {done} of {self.max_epochs} epochs; "
+                "the model is kept as it was (fit with warm_start=True to continue)",
+                UserWarning,
+                stacklevel=4,
+            )
 
     def _adopt(self, net: LaLiGANNet, windows: np.ndarray) -> None:
         """Make a trained net the estimator's model."""
@@ -449,18 +595,13 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             ) from error
 
     def _build_net(
-        self, windows_shape: tuple[int, int, int], fixed_basis, device: str
+        self,
+        windows_shape: tuple[int, int, int],
+        batch_size: int,
+        fixed_basis,
+        device: str,
     ) -> LaLiGANNet:
-        n_windows, window_size, n_features = windows_shape
-        batch_size = self.batch_size
-        if batch_size > n_windows:
-            warnings.warn(
-                f"batch_size={batch_size} is larger than the {n_windows} windows; "
-                f"using batch_size={n_windows}",
-                UserWarning,
-                stacklevel=3,
-            )
-            batch_size = n_windows
+        _, window_size, n_features = windows_shape
         module_args = {"n_features": n_features, "latent_dim": self.latent_dim}
         if self.autoencoder == "mlp":
             module_args |= {
@@ -535,27 +676,41 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
                 device=self.net_.device,
             )
             outputs.append(fn(chunk).cpu().numpy())
-        return np.concatenate(outputs)
+        out = np.concatenate(outputs)
+        if not np.isfinite(out).all():
+            raise ValueError(
+                "the model's output is not finite: the input, with values up to "
+                f"{float(np.abs(array).max()):.3g}, is too large for its float32 "
+                "computation; rescale it"
+            )
+        return out
 
     def _map_states(self, X, fn, n_in: int, name: str):
         """Apply ``fn`` (states -> rows) to every state of any input form,
         returning the same form."""
-        check_is_fitted(self)
+        float_dtypes = [np.float64, np.float32]
         if is_trajectory_list(X):
-            trajectories = check_trajectories(X, n_features=n_in)
+            trajectories = _check_trajectories(X, n_in, float_dtypes)
             lengths = np.cumsum([len(t) for t in trajectories])[:-1]
-            out = self._run(fn, np.concatenate(trajectories)).astype(np.float64)
-            return np.split(out, lengths)
+            out = self._run(fn, np.concatenate(trajectories))
+            return [
+                part.astype(trajectory.dtype)
+                for part, trajectory in zip(
+                    np.split(out, lengths), trajectories, strict=True
+                )
+            ]
         if getattr(X, "ndim", None) == 3:
-            windows = check_array(X, allow_nd=True, dtype=[np.float64, np.float32])
+            windows = check_array(X, allow_nd=True, dtype=float_dtypes, input_name=name)
             self._check_width(windows.shape[2], n_in, name)
+            _check_float32_range(windows, name)
             out = self._run(fn, windows.reshape(-1, n_in))
             return out.reshape(*windows.shape[:2], -1).astype(windows.dtype)
         if name == "X":
-            states = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+            states = validate_data(self, X, reset=False, dtype=float_dtypes)
         else:
-            states = check_array(X, dtype=[np.float64, np.float32])
+            states = check_array(X, dtype=float_dtypes, input_name=name)
             self._check_width(states.shape[1], n_in, name)
+        _check_float32_range(states, name)
         return self._run(fn, states).astype(states.dtype)
 
     @staticmethod
@@ -575,6 +730,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         -------
         Z : same form as ``X`` with ``latent_dim`` features
         """
+        check_is_fitted(self)
         return self._map_states(X, self.net_.module_.encode, self.n_features_in_, "X")
 
     def inverse_transform(self, Z):
@@ -589,6 +745,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         -------
         X : same form as ``Z`` with ``n_features_in_`` features
         """
+        check_is_fitted(self)
         return self._map_states(Z, self.net_.module_.decode, self.latent_dim, "Z")
 
     def fit_transform(self, X, y=None, **fit_params):
@@ -615,7 +772,13 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
                 f"n_generators={n_generators}"
             )
         algebra = np.einsum("nc,ckl->nkl", coefficients, self.generators_)
-        return torch.linalg.matrix_exp(torch.as_tensor(algebra)).numpy()
+        g = torch.linalg.matrix_exp(torch.as_tensor(algebra)).numpy()
+        if not np.isfinite(g).all():
+            raise ValueError(
+                f"coefficients up to {float(np.abs(coefficients).max()):.3g} are too "
+                "large: their group elements overflow"
+            )
+        return g
 
     def _act(self, g: np.ndarray, Z: np.ndarray) -> np.ndarray:
         """``g_i (z - c) + c`` for each sample ``i`` of ``Z`` (n, ..., k)."""
@@ -624,6 +787,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
     def sample_coefficients(self, n: int, random_state=None) -> np.ndarray:
         """Draw ``(n, n_generators)`` coefficients from the training distribution."""
         check_is_fitted(self)
+        check_scalar(n, "n", Integral, min_val=0)
         with _seeded_torch(self.net_.device, _torch_seed(random_state)):
             coefficients = self.net_.generator_.sample_coefficients(n)
         return coefficients.cpu().numpy().astype(np.float64)
@@ -675,8 +839,12 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         )
         g_per_state = np.repeat(g, sizes, axis=0)
         moved = self._act(g_per_state, latents)
+        _check_float32_range(moved, "the latents moved by these coefficients")
         if is_trajectory_list(Z):
-            return self.inverse_transform(np.split(moved, np.cumsum(sizes)[:-1]))
+            parts = np.split(moved, np.cumsum(sizes)[:-1])
+            return self.inverse_transform(
+                [part.astype(z.dtype) for part, z in zip(parts, Z, strict=True)]
+            )
         return self.inverse_transform(moved.reshape(Z.shape).astype(Z.dtype))
 
     def score(self, X, y=None) -> float:

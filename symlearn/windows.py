@@ -11,11 +11,13 @@ from sklearn.utils import check_array
 
 
 def is_trajectory_list(X) -> bool:
-    """A list or tuple of 2-D arrays is a collection of trajectories.
+    """A list or tuple of arrays of two or more dimensions is a collection of
+    trajectories (those of more are refused by ``check_trajectories``, naming
+    the index), and so is an empty list, which ``check_trajectories`` refuses.
 
     Anything else, including a list of rows, is an array-like.
     """
-    return isinstance(X, list | tuple) and len(X) > 0 and np.ndim(X[0]) == 2
+    return isinstance(X, list | tuple) and (len(X) == 0 or np.ndim(X[0]) >= 2)
 
 
 def check_trajectories(
@@ -28,15 +30,15 @@ def check_trajectories(
     trajectories : list of array-like of shape (T_i, n_features)
     n_features : int, optional
         Required width (the one seen in ``fit``).
-    dtype : numpy dtype
-        Output dtype.
+    dtype : numpy dtype or list of them
+        Output dtype (a list keeps the dtypes in it, as ``check_array``).
 
     Returns
     -------
     list of ndarray of shape (T_i, n_features)
     """
     if len(trajectories) == 0:
-        raise ValueError("got an empty list of trajectories")
+        raise ValueError("X is an empty list: no trajectories to use")
     checked = []
     for index, trajectory in enumerate(trajectories):
         try:

@@ -18,6 +18,22 @@ from symlearn.training.losses import (
 LOSS_NAMES = ("loss", "reconstruction", "adversarial", "identity", "discriminator")
 
 
+def get_rng_state(device) -> dict:
+    """Torch's RNG state on the host and, for a CUDA ``device``, on it."""
+    state = {"cpu": torch.get_rng_state()}
+    if torch.device(device).type == "cuda":
+        state["cuda"] = torch.cuda.get_rng_state(device)
+    return state
+
+
+def set_rng_state(device, state: dict) -> None:
+    """Restore a state from ``get_rng_state``."""
+    torch.set_rng_state(state["cpu"])
+    # A net fitted on CUDA and loaded on a CPU-only machine has no CUDA RNG.
+    if torch.device(device).type == "cuda" and "cuda" in state:
+        torch.cuda.set_rng_state(state["cuda"], device)
+
+
 class DeviceBatches:
     """Shuffled mini-batches of a tensor that already lives on the device.
 
@@ -78,6 +94,15 @@ class LaLiGANNet(NeuralNet):
     **kwargs
         Passed to ``skorch.NeuralNet`` (``max_epochs``, ``batch_size``,
         ``lr``, ``device``, ``callbacks``, ``verbose``...).
+
+    Attributes
+    ----------
+    rng_state_ : dict
+        Torch's RNG state where the last ``partial_fit`` (or ``fit``) stopped.
+    decoder_state_ : dict
+        The decoder's ``state_dict`` (on the host) before the last
+        ``refine_decoder``. With ``rng_state_`` it lets
+        ``restore_training_state`` continue training as if it had not stopped.
 
     Notes
     -----
@@ -248,6 +273,24 @@ class LaLiGANNet(NeuralNet):
         self.history.record("generator_norm", means[-1])
         self.history.record(prefix + "_batch_count", n_batches)
 
+    def partial_fit(self, X, y=None, classes=None, **fit_params):
+        """skorch's ``partial_fit`` (an interrupt stops it), then drop the row
+        of an epoch cut short and record where the RNG stopped."""
+        super().partial_fit(X, y, classes, **fit_params)
+        if len(self.history) and "train_loss" not in self.history[-1]:
+            del self.history[-1]
+        self.rng_state_ = get_rng_state(self.device)
+        return self
+
+    def restore_training_state(self) -> None:
+        """Undo ``refine_decoder`` and put torch's RNG back where the last
+        ``partial_fit`` stopped, so that the next ``partial_fit`` continues
+        the adversarial training exactly."""
+        decoder_state = getattr(self, "decoder_state_", None)
+        if decoder_state is not None:
+            self.module_.decoder.load_state_dict(decoder_state)
+        set_rng_state(self.device, self.rng_state_)
+
     # --- after training -----------------------------------------------------
 
     def refine_decoder(self, X, epochs: int, lr: float) -> None:
@@ -270,7 +313,13 @@ class LaLiGANNet(NeuralNet):
             Initial learning rate of the decoder's Adam optimizer.
         """
         decoder = getattr(self.module_, "decoder", None)
-        if epochs == 0 or decoder is None:
+        if decoder is None:
+            return
+        self.decoder_state_ = {
+            key: value.detach().cpu().clone()
+            for key, value in decoder.state_dict().items()
+        }
+        if epochs == 0:
             return
         states = self.get_dataset(X).reshape(-1, X.shape[-1])
         self.module_.eval()

@@ -1,0 +1,401 @@
+"""Reliability (issue 6): validation at the door, divergence, persistence,
+resumable training and reproducibility."""
+
+import pickle
+import warnings
+from unittest import mock
+
+import joblib
+import numpy as np
+import pytest
+import torch
+from conftest import small_discoverer
+from sklearn.exceptions import NotFittedError
+from skorch import NeuralNet
+from skorch.callbacks import Callback, Checkpoint, TrainEndCheckpoint
+from skorch.exceptions import DeviceWarning
+
+import symlearn
+from symlearn import LatentSymmetryDiscoverer
+from symlearn.datasets import make_pendulum
+from symlearn.training import TrainingDivergedError
+
+# --- validation at the door ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("X", "match"),
+    [
+        ([], "X is an empty list"),
+        (np.zeros((0, 2)), "0 sample"),
+        (np.zeros((1, 2)), "minimum of 2"),
+        ([np.zeros((30, 2)), np.zeros((30, 2, 1))], "trajectory 1: .*dim 3"),
+        (np.full((5, 2), 1e300), "X has values up to 1e\\+300, beyond the float32"),
+        ([np.zeros((30, 2)), np.full((30, 2), -1e39)], "trajectory 1 has values"),
+        (np.full((4, 2, 2), np.nan), "Input X contains NaN"),
+        (np.zeros((5, 2), dtype=complex), "Complex data"),
+    ],
+)
+def test_more_bad_input_raises_a_clear_error(X, match):
+    with pytest.raises(ValueError, match=match):
+        small_discoverer().fit(X)
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"n_generators": 0}, "n_generators"),
+        ({"reconstruction_weight": -1.0}, "reconstruction_weight"),
+        ({"anchor_weight": -0.1}, "anchor_weight"),
+        ({"coefficient_scale": 0.0}, "coefficient_scale"),
+        ({"batch_size": 1}, "batch_size"),
+        ({"batch_size": "big"}, "batch_size"),
+        ({"batch_size": 1000}, "batch_size=1000 is larger than the 400 windows"),
+        ({"hidden_sizes": (16, 0)}, "hidden_sizes=\\(16, 0\\)"),
+        ({"discriminator_hidden_sizes": (-2,)}, "discriminator_hidden_sizes"),
+        ({"autoencoder": "identity", "latent_dim": 1}, "latent_dim=1 and n_f"),
+        ({"group": "so2", "autoencoder": "identity"}, "fixed group"),
+        ({"device": "gpu0"}, "device='gpu0' is not a torch device"),
+        ({"window_size": 40}, "trajectory 0 has 60 states"),
+    ],
+)
+def test_more_bad_parameters_raise_a_clear_error(pendulum, params, match):
+    with pytest.raises(ValueError, match=match):
+        small_discoverer(**params).fit(pendulum.trajectories)
+
+
+def test_auto_batch_size_is_capped_by_the_number_of_windows(pendulum):
+    few = small_discoverer(batch_size="auto").fit(pendulum.states[:20])
+    assert few.net_.batch_size == 20
+    many = small_discoverer(batch_size="auto", max_epochs=1, refine_epochs=0)
+    many.fit(np.tile(pendulum.states, (2, 1)))
+    assert many.net_.batch_size == 256
+
+
+def test_integer_float32_and_float64_input(pendulum):
+    integers = np.round(10 * pendulum.states).astype(np.int64)
+    est = small_discoverer().fit(integers)
+    assert est.transform(integers).dtype == np.float64
+    for dtype in (np.float32, np.float64):
+        X = pendulum.states.astype(dtype)
+        est = small_discoverer().fit(X)
+        Z = est.transform(X)
+        assert Z.dtype == dtype
+        assert est.inverse_transform(Z).dtype == dtype
+        assert est.apply_group(X).dtype == dtype
+        trajectories = [t.astype(dtype) for t in pendulum.trajectories]
+        assert all(z.dtype == dtype for z in est.transform(trajectories))
+        assert all(x.dtype == dtype for x in est.apply_group(trajectories))
+
+
+def test_pandas_input(pendulum):
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(pendulum.states, columns=["angle", "velocity"])
+    est = small_discoverer().fit(frame)
+    assert list(est.feature_names_in_) == ["angle", "velocity"]
+    with pytest.warns(UserWarning, match="does not have valid feature names"):
+        from_array = est.transform(frame.values)
+    np.testing.assert_array_equal(est.transform(frame), from_array)
+    with pytest.raises(ValueError, match="feature names should match"):
+        est.transform(frame.rename(columns={"angle": "theta"}))
+    frames = [pd.DataFrame(t) for t in pendulum.trajectories]
+    est = small_discoverer().fit(frames)
+    assert [z.shape for z in est.transform(frames)] == [(60, 2)] * 8
+
+
+def test_read_only_memmap_input(pendulum, tmp_path):
+    path = tmp_path / "states.dat"
+    writable = np.memmap(path, dtype=np.float64, mode="w+", shape=(480, 2))
+    writable[:] = pendulum.states
+    writable.flush()
+    X = np.memmap(path, dtype=np.float64, mode="r", shape=(480, 2))
+    est = small_discoverer().fit(X)
+    reference = small_discoverer().fit(pendulum.states)
+    np.testing.assert_array_equal(est.transform(X), reference.transform(X))
+    assert est.apply_group(X, [0.5]).shape == X.shape
+    trajectories = [X[:240], X[240:]]
+    assert len(small_discoverer().fit(trajectories).transform(trajectories)) == 2
+
+
+def test_feature_count_mismatch_in_every_form(pendulum):
+    est = small_discoverer().fit(pendulum.trajectories)
+    with pytest.raises(ValueError, match="X has 3 features, expected 2"):
+        est.transform(np.zeros((4, 5, 3)))
+    with pytest.raises(ValueError, match="trajectory 1 has 3 features, expected 2"):
+        est.inverse_transform([np.zeros((4, 2)), np.zeros((4, 3))])
+    with pytest.raises(ValueError, match="trajectory 0 has 1 features, expected 2"):
+        est.apply_group([np.zeros((4, 1))])
+    with pytest.raises(ValueError, match="expecting 2 features"):
+        est.score(np.zeros((40, 3)))
+
+
+def test_inference_refuses_what_float32_cannot_hold(pendulum):
+    est = small_discoverer().fit(pendulum.trajectories)
+    with pytest.raises(ValueError, match="Z has values up to 1e\\+40"):
+        est.inverse_transform(np.full((3, 2), 1e40))
+    with pytest.raises(ValueError, match="coefficients up to 1e\\+300"):
+        est.apply_group(pendulum.states, [1e300])
+    with pytest.raises(ValueError, match="n"):
+        est.sample_coefficients(-1)
+
+
+def test_unfitted_estimator_raises_not_fitted(pendulum):
+    est = small_discoverer()
+    for method in (est.transform, est.inverse_transform, est.apply_group, est.score):
+        with pytest.raises(NotFittedError):
+            method(pendulum.states)
+
+
+# --- divergence ----------------------------------------------------------------
+
+
+def _fitted_attributes(est):
+    return sorted(k for k in vars(est) if k.endswith("_") and not k.startswith("_"))
+
+
+def test_divergence_after_a_successful_fit_removes_the_earlier_model(pendulum):
+    est = small_discoverer().fit(pendulum.trajectories)
+    assert _fitted_attributes(est)
+    est.set_params(lr=1e12, max_epochs=5)
+    with pytest.raises(TrainingDivergedError, match="epoch 1: .*no model was kept"):
+        est.fit(pendulum.trajectories)
+    assert _fitted_attributes(est) == []
+    with pytest.raises(NotFittedError):
+        est.transform(pendulum.states)
+
+
+def test_exploding_generator_norm_is_detected(pendulum):
+    est = small_discoverer(
+        autoencoder="identity",
+        normalize_generators=False,
+        norm_weight=1.0,
+        norm_cap=1e9,
+        coefficient_scale=1e-6,  # keeps expm finite while the norm grows
+        lr=100.0,
+        lr_discriminator=1e-3,
+        max_epochs=3,
+    )
+    with pytest.raises(TrainingDivergedError, match="epoch 1: the generator norm"):
+        est.fit(pendulum.trajectories)
+    assert _fitted_attributes(est) == []
+
+
+def test_diverging_warm_start_removes_the_model_it_changed(pendulum):
+    est = small_discoverer(warm_start=True).fit(pendulum.trajectories)
+    est.net_.set_params(optimizer__lr=1e12)  # the net is continued as it is
+    with pytest.raises(TrainingDivergedError, match="no model was kept"):
+        est.fit(pendulum.trajectories)
+    assert _fitted_attributes(est) == []
+
+
+def test_input_error_on_warm_start_keeps_the_model(pendulum):
+    est = small_discoverer(warm_start=True).fit(pendulum.trajectories)
+    generators = est.generators_.copy()
+    with pytest.raises(ValueError, match="X has 3 features"):
+        est.fit(np.zeros((40, 3)))
+    with pytest.raises(ValueError, match="windows of 1 states, the fitted model 2"):
+        est.fit(pendulum.states)
+    np.testing.assert_array_equal(est.generators_, generators)
+    assert est.transform(pendulum.states).shape == (480, 2)
+
+
+# --- persistence ---------------------------------------------------------------
+
+
+def test_pickle_round_trip_keeps_score_and_apply_group(pendulum):
+    est = small_discoverer(n_generators=2).fit(pendulum.trajectories)
+    loaded = pickle.loads(pickle.dumps(est))
+    X = pendulum.trajectories
+    assert loaded.score(X) == est.score(X)
+    np.testing.assert_array_equal(
+        loaded.inverse_transform(pendulum.states),
+        est.inverse_transform(pendulum.states),
+    )
+    for a, b in zip(
+        loaded.apply_group(X, random_state=1),
+        est.apply_group(X, random_state=1),
+        strict=True,
+    ):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_pickle_size_does_not_depend_on_the_training_data():
+    sizes = []
+    for n_trajectories in (4, 200):
+        data = make_pendulum(n_trajectories=n_trajectories, n_steps=60, random_state=0)
+        est = small_discoverer(max_epochs=1, refine_epochs=1).fit(data.trajectories)
+        sizes.append(len(pickle.dumps(est)))
+    # 196 more trajectories are 188 kB of float64 states.
+    assert abs(sizes[1] - sizes[0]) < 2000, sizes
+
+
+def test_model_fitted_on_cuda_loads_on_a_cpu_only_machine(pendulum):
+    """Simulated: the tensors skorch pickles as device dependent (modules and
+    optimizers, ours included) are tagged as CUDA storages, as on a GPU."""
+    if torch.cuda.is_available():
+        pytest.skip("simulates a machine without CUDA")
+    est = small_discoverer().fit(pendulum.trajectories)
+    names = {"module_", "generator_", "discriminator_", "optimizer_discriminator_"}
+    assert names <= set(est.net_.cuda_dependent_attributes_)
+    getstate = NeuralNet.__getstate__
+
+    def getstate_on_cuda(net):
+        with mock.patch("torch.serialization.location_tag", lambda _: "cuda:0"):
+            return getstate(net)
+
+    est.net_.device = "cuda"
+    with mock.patch.object(NeuralNet, "__getstate__", getstate_on_cuda):
+        blob = pickle.dumps(est)
+        cuda_part = getstate_on_cuda(est.net_)["__cuda_dependent_attributes__"]
+    est.net_.device = "cpu"
+    with pytest.raises(RuntimeError, match="CUDA"):
+        pickle.loads(cuda_part)  # really tagged CUDA: a plain load fails
+    with pytest.warns(DeviceWarning, match="CUDA devices are available|not available"):
+        loaded = pickle.loads(blob)
+    assert str(loaded.net_.device) == "cpu"
+    np.testing.assert_array_equal(
+        loaded.transform(pendulum.states), est.transform(pendulum.states)
+    )
+    loaded.set_params(warm_start=True, max_epochs=1).fit(pendulum.trajectories)
+
+
+# --- resumable training -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"autoencoder": "identity"}, {"threshold": 0.3, "n_generators": 2}]
+)
+def test_warm_start_continues_bit_identically(pendulum, params):
+    X = pendulum.trajectories
+    once = small_discoverer(max_epochs=5, **params).fit(X)
+    twice = small_discoverer(max_epochs=3, warm_start=True, **params).fit(X)
+    twice.set_params(max_epochs=2).fit(X)
+    np.testing.assert_array_equal(twice.generators_, once.generators_)
+    np.testing.assert_array_equal(
+        twice.transform(pendulum.states), once.transform(pendulum.states)
+    )
+    np.testing.assert_array_equal(
+        twice.inverse_transform(pendulum.states),
+        once.inverse_transform(pendulum.states),
+    )
+    for key in ("train_loss", "train_discriminator", "generator_norm"):
+        np.testing.assert_array_equal(twice.history_[:, key], once.history_[:, key])
+
+
+def test_warm_start_false_refits_from_scratch(pendulum):
+    X = pendulum.trajectories
+    est = small_discoverer(max_epochs=3).fit(X).fit(X)
+    assert len(est.history_) == 3
+    np.testing.assert_array_equal(
+        est.generators_, small_discoverer(max_epochs=3).fit(X).generators_
+    )
+
+
+def test_warm_start_after_n_init_continues_the_kept_model(pendulum):
+    X = pendulum.trajectories
+    est = small_discoverer(n_init=2, warm_start=True).fit(X)
+    kept = est.net_
+    est.fit(X)
+    assert est.net_ is kept and len(est.history_) == 4
+
+
+class _InterruptOnce(Callback):
+    """Ctrl-C at the end of epoch 2, or in epoch 3 (which is then dropped)."""
+
+    def __init__(self, at_epoch_end: bool):
+        self.at_epoch_end = at_epoch_end
+        self.done = False
+
+    def _interrupt(self, net, epoch):
+        if len(net.history) == epoch and not self.done:
+            self.done = True
+            raise KeyboardInterrupt
+
+    def on_epoch_end(self, net, **kwargs):
+        if self.at_epoch_end:
+            self._interrupt(net, 2)
+
+    def on_batch_end(self, net, **kwargs):
+        if not self.at_epoch_end:
+            self._interrupt(net, 3)
+
+
+@pytest.mark.parametrize("at_epoch_end", [True, False], ids=["epoch-end", "mid-epoch"])
+def test_interrupt_leaves_a_usable_model(pendulum, at_epoch_end):
+    est = small_discoverer(max_epochs=5, callbacks=[_InterruptOnce(at_epoch_end)])
+    with pytest.warns(UserWarning, match="interrupted after 2 of 5 epochs"):
+        est.fit(pendulum.trajectories)
+    assert len(est.history_) == 2
+    assert np.isfinite(est.transform(pendulum.states)).all()
+    assert np.isfinite(est.score(pendulum.trajectories))
+    est.set_params(warm_start=True, max_epochs=1)
+    assert len(est.fit(pendulum.trajectories).history_) == 3
+
+
+def test_skorch_checkpoints_save_loadable_weights(pendulum, tmp_path):
+    names = {
+        f"f_{name}": f"{name}.pt"
+        for name in ("generator", "discriminator", "optimizer_discriminator")
+    }
+    every_epoch = Checkpoint(monitor=None, dirname=str(tmp_path / "every"), **names)
+    at_end = TrainEndCheckpoint(dirname=str(tmp_path / "end"))
+    est = small_discoverer(max_epochs=3, callbacks=[every_epoch, at_end])
+    est.fit(pendulum.trajectories)
+    assert (tmp_path / "every" / "generator.pt").exists()
+    other = small_discoverer(max_epochs=3, random_state=1).fit(pendulum.trajectories)
+    other.net_.load_params(checkpoint=every_epoch)  # torch.load(weights_only=True)
+    np.testing.assert_array_equal(
+        other.net_.generator_.masked_basis().detach(),
+        est.net_.generator_.masked_basis().detach(),
+    )
+    # The end checkpoint is taken before the decoder refinement.
+    other.net_.load_params(checkpoint=at_end.checkpoint_)
+    with torch.random.fork_rng():  # restoring also sets the RNG
+        est.net_.restore_training_state()
+    parameters = zip(
+        other.net_.module_.parameters(), est.net_.module_.parameters(), strict=True
+    )
+    for a, b in parameters:
+        assert torch.equal(a, b)
+
+
+# --- reproducibility -------------------------------------------------------------
+
+
+def _fit_in_worker(est, X, states):
+    torch.set_num_threads(1)
+    est.fit(X)
+    return symlearn.__file__, est.generators_, est.transform(states)
+
+
+def test_same_random_state_across_processes(pendulum):
+    est = small_discoverer(random_state=7)
+    here = est.fit(pendulum.trajectories)
+    results = joblib.Parallel(n_jobs=2, backend="loky")(
+        joblib.delayed(_fit_in_worker)(
+            small_discoverer(random_state=7), pendulum.trajectories, pendulum.states
+        )
+        for _ in range(2)
+    )
+    for path, generators, Z in results:
+        assert path == symlearn.__file__  # the worker ran this code
+        np.testing.assert_array_equal(generators, here.generators_)
+        np.testing.assert_array_equal(Z, here.transform(pendulum.states))
+
+
+def test_random_state_none_varies(pendulum):
+    a = small_discoverer(random_state=None).fit(pendulum.trajectories)
+    b = small_discoverer(random_state=None).fit(pendulum.trajectories)
+    assert not np.array_equal(a.generators_, b.generators_)
+    assert not np.array_equal(
+        a.transform(pendulum.states), b.transform(pendulum.states)
+    )
+
+
+def test_small_data_fits_without_warnings_by_default():
+    # batch_size="auto" replaced the clipping warning: small data fits silently.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        LatentSymmetryDiscoverer(
+            hidden_sizes=(4,), discriminator_hidden_sizes=(4,), max_epochs=1
+        ).fit(np.random.default_rng(0).normal(size=(10, 2)))
