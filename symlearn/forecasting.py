@@ -169,8 +169,12 @@ class LatentForecaster(BaseEstimator):
             paths = self.dynamics_.simulate(Z0, self.dt_ * np.arange(n_steps + 1))
         else:
             paths = self._iterate(Z0, n_steps)
-        decoded = self._decode(paths.reshape(-1, paths.shape[-1]))
-        return np.asarray(decoded).reshape(len(X0), n_steps + 1, -1)
+        latents = paths.reshape(-1, paths.shape[-1])
+        finite = np.all(np.isfinite(latents), axis=1)  # blown-up states stay NaN
+        decoded = np.full((len(latents), self.n_features_in_), np.nan)
+        if finite.any():
+            decoded[finite] = self._decode(latents[finite])
+        return decoded.reshape(len(X0), n_steps + 1, -1)
 
     def _iterate(self, Z0: np.ndarray, n_steps: int) -> np.ndarray:
         paths = np.full((len(Z0), n_steps + 1, Z0.shape[1]), np.nan)

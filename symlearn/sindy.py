@@ -25,6 +25,10 @@ __all__ = ["LatentSINDy"]
 # pysindy's simulate defaults to rtol = atol = 1e-12, slow over long rollouts
 # and far below the accuracy of a learned model.
 _SIMULATE_KWS = {"method": "LSODA", "rtol": 1e-8, "atol": 1e-8}
+# A rollout stops (and reads NaN from there) once it leaves this many times
+# the largest |u| seen in training: a blown-up model otherwise grinds the
+# integrator for minutes, then crashes on an infinite state.
+_ESCAPE_FACTOR = 100.0
 # Latent points on which the equivariance error is measured.
 _ERROR_POINTS = 2000
 
@@ -100,6 +104,9 @@ class LatentSINDy(BaseEstimator):
     n_nonzero_ : int
         Number of nonzero coefficients.
     center_ : ndarray of shape (k,)
+    scale_ : float
+        Largest ``|z - center|`` in training; ``simulate`` stops rollouts
+        that leave 100 times it.
     n_features_in_ : int
     n_constraints_ : int
         Number of independent linear constraints enforced on the
@@ -189,6 +196,7 @@ class LatentSINDy(BaseEstimator):
         self.n_features_in_ = k
         self.center_ = self._check_center(k)
         U = [z - self.center_ for z in trajectories]
+        self.scale_ = max(float(np.abs(u).max()) for u in U)
         names = self._names(k)
         library = (
             ps.PolynomialLibrary(degree=self.degree)
@@ -302,8 +310,8 @@ class LatentSINDy(BaseEstimator):
         Returns
         -------
         ndarray of shape (n, T, k)
-            The trajectories; rows past a failed (e.g. blown-up) integration
-            are NaN.
+            The trajectories; states after a rollout fails or leaves 100
+            times the training range (blows up) are NaN.
         """
         check_is_fitted(self)
         Z0 = check_array(Z0, dtype=np.float64)
@@ -312,11 +320,19 @@ class LatentSINDy(BaseEstimator):
                 f"Z0 has {Z0.shape[1]} features, expected {self.n_features_in_}"
             )
         t = np.asarray(t, dtype=np.float64)
+        bound = _ESCAPE_FACTOR * max(self.scale_, float(np.abs(Z0).max()))
+
+        def escaped(_t, u):
+            return bound - np.abs(u).max()
+
+        escaped.terminal = True
         out = np.full((len(Z0), len(t), self.n_features_in_), np.nan)
         for index, z0 in enumerate(Z0 - self.center_):
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")  # a blow-up is reported as NaN
-                path = self.model_.simulate(z0, t, integrator_kws=_SIMULATE_KWS)
+                path = self.model_.simulate(
+                    z0, t, integrator_kws=_SIMULATE_KWS | {"events": escaped}
+                )
             out[index, : len(path)] = path
         return out + self.center_
 
