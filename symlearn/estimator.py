@@ -108,6 +108,33 @@ def _check_hidden_sizes(sizes, name: str) -> None:
         raise ValueError(f"{name}={sizes!r} must hold positive integers")
 
 
+def _pair_states(X, X_dot, n_features: int):
+    """``X`` and ``X_dot`` side by side (features then derivatives), in the
+    input form of ``X``, after checking that their forms and shapes match."""
+    if is_trajectory_list(X):
+        if not is_trajectory_list(X_dot) or len(X_dot) != len(X):
+            raise ValueError(
+                f"X is a list of {len(X)} trajectories; X_dot must be a list of "
+                f"as many, got {type(X_dot).__name__} of length {len(X_dot)}"
+            )
+        states = check_trajectories(X, n_features=n_features)
+        rates = check_trajectories(X_dot, n_features=n_features)
+        for index, (x, x_dot) in enumerate(zip(states, rates, strict=True)):
+            if x.shape != x_dot.shape:
+                raise ValueError(
+                    f"X_dot[{index}] has shape {x_dot.shape}, but X[{index}] has "
+                    f"shape {x.shape}"
+                )
+        return [np.hstack(pair) for pair in zip(states, rates, strict=True)]
+    states = check_array(X, allow_nd=True, dtype=np.float64)
+    rates = check_array(X_dot, allow_nd=True, dtype=np.float64)
+    if states.shape != rates.shape:
+        raise ValueError(f"X_dot has shape {rates.shape}, but X has {states.shape}")
+    if states.shape[-1] != n_features:
+        raise ValueError(f"X has {states.shape[-1]} features, expected {n_features}")
+    return np.concatenate([states, rates], axis=-1)
+
+
 class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
     """Discover a Lie group acting linearly in a learned latent space (LaLiGAN).
 
@@ -747,6 +774,49 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         return self._map_states(Z, self.net_.module_.decode, self.latent_dim, "Z")
+
+    def transform_derivatives(self, X, X_dot):
+        """Latent velocities by the chain rule: ``z_dot = J_E(x) x_dot``.
+
+        A Jacobian-vector product through the encoder (``torch.func.jvp``),
+        exact for the trained network; no finite differences in time.
+
+        Parameters
+        ----------
+        X : array of shape (n_samples, n_features), (n_windows, window,
+            n_features) or list of (T_i, n_features) arrays
+            States.
+        X_dot : same form and shapes as ``X``
+            Time derivatives of the states.
+
+        Returns
+        -------
+        Z_dot : same form as ``X`` with ``latent_dim`` features
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import torch
+        >>> torch.set_num_threads(1)
+        >>> from symlearn import LatentSymmetryDiscoverer
+        >>> X = np.random.RandomState(0).normal(size=(64, 2))
+        >>> est = LatentSymmetryDiscoverer(
+        ...     hidden_sizes=(8,), discriminator_hidden_sizes=(8,), max_epochs=1,
+        ...     refine_epochs=0, batch_size=64, random_state=0,
+        ... ).fit(X)
+        >>> est.transform_derivatives(X, np.ones_like(X)).shape
+        (64, 2)
+        """
+        check_is_fitted(self)
+        d = self.n_features_in_
+        paired = _pair_states(X, X_dot, d)
+
+        def velocity(rows: torch.Tensor) -> torch.Tensor:
+            return torch.func.jvp(
+                self.net_.module_.encode, (rows[:, :d],), (rows[:, d:],)
+            )[1]
+
+        return self._map_states(paired, velocity, 2 * d, "[X, X_dot]")
 
     def fit_transform(self, X, y=None, **fit_params):
         """Fit, then encode ``X`` (see ``fit`` and ``transform``)."""

@@ -82,3 +82,62 @@ def sliding_windows(
         # view: (n_starts, n_features, span) -> keep every gap-th state
         pieces.append(view[:, :, ::window_gap].transpose(0, 2, 1))
     return np.concatenate(pieces)
+
+
+def as_trajectories(X, *, name: str = "X", n_features: int | None = None):
+    """Any input form -> list of trajectories (float64, finite).
+
+    A list is a list of trajectories, a 3-D array a stack of them (e.g.
+    windows), a 2-D array one trajectory.
+    """
+    if is_trajectory_list(X):
+        return check_trajectories(X, n_features=n_features)
+    if getattr(X, "ndim", None) == 3:
+        return check_trajectories(list(X), n_features=n_features)
+    array = check_array(X, dtype=np.float64, ensure_min_samples=2)
+    if n_features is not None and array.shape[1] != n_features:
+        raise ValueError(f"{name} has {array.shape[1]} features, expected {n_features}")
+    return [array]
+
+
+def check_time(t, lengths: list[int]):
+    """Validate sampling times shared by trajectories of ``lengths`` states.
+
+    ``t`` is a time step (positive scalar) or the times of every state (1-D,
+    strictly increasing, as long as each trajectory). Returns a float or a
+    float array.
+    """
+    if t is None:
+        raise ValueError(
+            "t is required: the sampling times (or the time step) of the "
+            "trajectories; in a Pipeline pass it as y, fit(X, t)"
+        )
+    if np.ndim(t) == 0:
+        step = float(t)
+        if not np.isfinite(step) or step <= 0:
+            raise ValueError(f"the time step t must be a positive number, got {t!r}")
+        return step
+    times = np.asarray(t, dtype=np.float64)
+    if times.ndim != 1:
+        raise ValueError(f"t must be a scalar or 1-D, got shape {times.shape}")
+    for index, length in enumerate(lengths):
+        if length != len(times):
+            raise ValueError(
+                f"t has {len(times)} time points, but trajectory {index} has "
+                f"{length} states"
+            )
+    if not np.all(np.isfinite(times)) or np.any(np.diff(times) <= 0):
+        raise ValueError("t must be finite and strictly increasing")
+    return times
+
+
+def time_step(t) -> float:
+    """The step of uniformly sampled times (validated by ``check_time``)."""
+    if np.ndim(t) == 0:
+        return float(t)
+    steps = np.diff(t)
+    if not np.allclose(steps, steps[0], rtol=1e-6):
+        raise ValueError(
+            "t must be uniformly sampled (a rollout steps by one fixed time step)"
+        )
+    return float(steps[0])

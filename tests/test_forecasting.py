@@ -1,0 +1,61 @@
+import numpy as np
+import pytest
+from conftest import small_discoverer
+from sklearn.linear_model import Ridge
+from sklearn.model_selection import GridSearchCV
+
+from symlearn.forecasting import LatentForecaster
+from symlearn.sindy import LatentSINDy
+
+
+@pytest.mark.parametrize("dynamics", [LatentSINDy(degree=2), Ridge()])
+def test_predict_shapes(pendulum, dynamics):
+    model = LatentForecaster(small_discoverer(), dynamics).fit(
+        pendulum.trajectories, pendulum.t, pendulum.derivatives
+    )
+    X0 = pendulum.states[:3]
+    assert model.predict(X0, n_steps=7).shape == (3, 8, 2)
+    assert np.isfinite(model.score(pendulum.trajectories[:2]))
+
+
+def test_prefit_discoverer_is_shared_not_refitted(pendulum):
+    discoverer = small_discoverer().fit(pendulum.trajectories)
+    model = LatentForecaster(discoverer, Ridge(), prefit=True).fit(
+        pendulum.trajectories, pendulum.t
+    )
+    assert model.discoverer_ is discoverer
+
+
+def test_data_space_sindy_recovers_a_rotation():
+    t = np.linspace(0, 6, 301)
+    X = [np.column_stack([a * np.cos(t), a * np.sin(t)]) for a in (1.0, 2.0)]
+    model = LatentForecaster(dynamics=LatentSINDy(degree=1)).fit(X, t)
+    assert model.score(X) > -1e-4
+
+
+def test_grid_search_over_discoverer_and_dynamics(pendulum):
+    search = GridSearchCV(
+        LatentForecaster(small_discoverer(max_epochs=1, refine_epochs=0), Ridge()),
+        {"discoverer__latent_dim": [1, 2], "dynamics__alpha": [1e-3, 10.0]},
+        cv=2,
+    )
+    search.fit(pendulum.trajectories, t=float(pendulum.t[1]))
+    assert set(search.best_params_) == {"discoverer__latent_dim", "dynamics__alpha"}
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+
+
+def test_bad_input_raises_clear_errors(pendulum):
+    model = LatentForecaster(dynamics=Ridge())
+    with pytest.raises(
+        ValueError, match="t has 10 time points, but trajectory 0 has 60"
+    ):
+        model.fit(pendulum.trajectories, pendulum.t[:10])
+    with pytest.raises(ValueError, match="uniformly sampled"):
+        model.fit(pendulum.trajectories, pendulum.t**2)
+    model.fit(pendulum.trajectories, pendulum.t)
+    with pytest.raises(ValueError, match="X0 has 3 features, expected 2"):
+        model.predict(np.zeros((1, 3)), 5)
+    with pytest.raises(ValueError, match="n_steps must be an integer >= 1, got 0"):
+        model.predict(np.zeros((1, 2)), 0)
+    with pytest.raises(ValueError, match="n_steps must be an integer >= 1, got 2.5"):
+        model.predict(np.zeros((1, 2)), 2.5)

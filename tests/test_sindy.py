@@ -1,0 +1,118 @@
+import numpy as np
+import pysindy as ps
+import pytest
+import sklearn
+from conftest import small_discoverer
+from sklearn.pipeline import Pipeline
+
+from symlearn.datasets import make_pendulum
+from symlearn.equivariance import equivariance_constraints, equivariance_error
+from symlearn.sindy import LatentSINDy
+
+ROTATION = np.array([[[0.0, -1.0], [1.0, 0.0]]])
+CUBIC_POWERS = ps.PolynomialLibrary(degree=3).fit(np.zeros((2, 2))).powers_
+
+
+def _linear_coefficients(A: np.ndarray) -> np.ndarray:
+    """``Xi`` of ``u_dot = A u`` in the cubic library (columns 1 and 2 are u0, u1)."""
+    coefficients = np.zeros((2, len(CUBIC_POWERS)))
+    coefficients[:, 1:3] = A
+    return coefficients
+
+
+def test_jvp_derivatives_match_finite_differences_of_the_encoder():
+    data = make_pendulum(n_trajectories=4, n_steps=400, dt=0.005, random_state=1)
+    est = small_discoverer().fit(data.trajectories)
+    rates = est.transform_derivatives(data.trajectories, data.derivatives)
+    for z, z_dot in zip(est.transform(data.trajectories), rates, strict=True):
+        finite = np.gradient(z, data.t, axis=0)[1:-1]
+        scale = np.abs(finite).max()
+        np.testing.assert_allclose(z_dot[1:-1], finite, atol=1e-3 * scale)
+
+
+def test_transform_derivatives_rejects_mismatched_shapes(pendulum):
+    est = small_discoverer().fit(pendulum.trajectories)
+    with pytest.raises(ValueError, match=r"X_dot\[0\] has shape"):
+        est.transform_derivatives(
+            pendulum.trajectories, [d[:-1] for d in pendulum.derivatives]
+        )
+    with pytest.raises(ValueError, match="X_dot has shape"):
+        est.transform_derivatives(pendulum.states, pendulum.states[:-1])
+
+
+def test_constraints_hold_exactly_for_an_equivariant_model():
+    points = np.random.RandomState(0).normal(size=(20, 2))
+    C = equivariance_constraints(ROTATION, CUBIC_POWERS, points)
+    commuting = _linear_coefficients(np.array([[-0.1, -2.0], [2.0, -0.1]]))
+    # The cubic field |u|^2 J u = (-u0^2 u1 - u1^3, u0^3 + u0 u1^2) is equivariant too.
+    cubic = np.zeros_like(commuting)
+    terms = [tuple(p) for p in CUBIC_POWERS]
+    cubic[0, terms.index((2, 1))] = cubic[0, terms.index((0, 3))] = -1.0
+    cubic[1, terms.index((3, 0))] = cubic[1, terms.index((1, 2))] = 1.0
+    for model in (commuting, cubic, commuting + cubic):
+        assert np.abs(C @ model.ravel()).max() < 1e-10
+        assert equivariance_error(model, ROTATION, CUBIC_POWERS, points)[0] < 1e-12
+
+
+def test_constraints_are_violated_by_a_non_equivariant_model():
+    points = np.random.RandomState(0).normal(size=(20, 2))
+    C = equivariance_constraints(ROTATION, CUBIC_POWERS, points)
+    saddle = _linear_coefficients(np.diag([1.0, -1.0]))  # [A, L] != 0
+    assert np.abs(C @ saddle.ravel()).max() > 0.5
+    assert equivariance_error(saddle, ROTATION, CUBIC_POWERS, points)[0] > 0.5
+    quadratic = np.zeros_like(saddle)
+    quadratic[0, 3] = 1.0  # u0' = u0^2: not rotation-equivariant
+    assert np.abs(C @ quadratic.ravel()).max() > 0.5
+
+
+def test_constrained_fit_is_equivariant_where_the_free_fit_is_not():
+    t = np.linspace(0, 2, 101)
+    # u_dot = diag(-1, -2) u: decays faster along u1, so not rotation-equivariant.
+    Z = [
+        np.column_stack([a * np.exp(-t), b * np.exp(-2 * t)])
+        for a, b in [(1, 2), (-2, 1), (1.5, -1)]
+    ]
+    model = LatentSINDy(degree=2, generators=ROTATION).fit(Z, t)
+    assert model.unconstrained_equivariance_error_[0] > 0.1
+    assert model.equivariance_error_[0] < 1e-10
+    assert model.n_constraints_ == 2 * 6 - 2  # only u and J u survive
+
+
+def test_equations_are_named_and_coefficients_are_arrays():
+    t = np.linspace(0, 6, 301)
+    Z = np.column_stack([np.cos(t), np.sin(t)])
+    model = LatentSINDy(degree=2).fit(Z, t)
+    assert model.equations()[0].startswith("z0' =")
+    assert model.coefficients_.shape == (2, len(model.terms_)) == (2, 6)
+    np.testing.assert_allclose(
+        model.coefficients_[:, 1:3], [[0, -1], [1, 0]], atol=1e-3
+    )
+    assert model.score(Z, t) > 0.999
+
+
+def test_sindy_rejects_bad_time_and_derivatives():
+    Z = np.random.RandomState(0).normal(size=(30, 2))
+    with pytest.raises(
+        ValueError, match="t has 29 time points, but trajectory 0 has 30"
+    ):
+        LatentSINDy().fit(Z, np.arange(29.0))
+    with pytest.raises(ValueError, match="t is required"):
+        LatentSINDy().fit(Z, None)
+    with pytest.raises(ValueError, match="Z_dot has trajectories of shapes"):
+        LatentSINDy().fit(Z, 0.1, Z_dot=Z[:-1])
+    with pytest.raises(ValueError, match="generators has shape"):
+        LatentSINDy(generators=np.eye(3)).fit(Z, 0.1)
+
+
+@pytest.mark.parametrize("routing", [False, True])
+def test_pipeline_discoverer_then_latent_sindy(pendulum, routing):
+    pipe = Pipeline([("discoverer", small_discoverer()), ("sindy", LatentSINDy())])
+    with sklearn.config_context(enable_metadata_routing=routing):
+        pipe.fit(pendulum.trajectories, pendulum.t)
+    assert len(pipe[-1].equations()) == 2
+
+
+def test_pipeline_discoverer_then_pysindy(pendulum):
+    pipe = Pipeline([("discoverer", small_discoverer()), ("sindy", ps.SINDy())])
+    pipe.fit(pendulum.trajectories, pendulum.t)
+    assert pipe[-1].coefficients().shape[0] == 2

@@ -1,0 +1,42 @@
+import numpy as np
+import pytest
+
+from symlearn.sindy_autoencoder import SINDyAutoencoder
+
+
+@pytest.fixture
+def circles():
+    t = np.linspace(0, 3, 61)
+    X = [np.column_stack([a * np.cos(t), a * np.sin(t)]) for a in (0.5, 1.0, 1.5)]
+    X_dot = [np.column_stack([-x[:, 1], x[:, 0]]) for x in X]
+    return X, X_dot, t
+
+
+def test_sindy_autoencoder_interface(circles):
+    X, X_dot, t = circles
+    model = SINDyAutoencoder(hidden_sizes=(8,), max_epochs=2, random_state=0)
+    model.fit(X, t, X_dot)
+    assert model.transform(X[0]).shape == (61, 2)
+    assert model.inverse_transform(model.transform(X[0])).shape == (61, 2)
+    assert model.coefficients_.shape == (2, 10)
+    assert model.equations()[0].startswith("z0' =")
+    assert model.predict(X[0][:2], n_steps=4).shape == (2, 5, 2)
+    assert model.score(X) <= 0
+
+
+def test_sindy_autoencoder_thresholding_removes_terms(circles):
+    X, X_dot, t = circles
+    model = SINDyAutoencoder(
+        hidden_sizes=(8,),
+        max_epochs=4,
+        threshold_every=2,
+        threshold=1.0,
+        random_state=0,
+    ).fit(X, t, X_dot)
+    assert model.sindy_.n_nonzero_ == 0  # every coefficient is far below 1
+
+
+def test_sindy_autoencoder_rejects_bad_derivatives(circles):
+    X, X_dot, t = circles
+    with pytest.raises(ValueError, match="X_dot must have the shapes of X"):
+        SINDyAutoencoder(max_epochs=1).fit(X, t, [x[:-1] for x in X_dot])
