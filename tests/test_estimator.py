@@ -388,8 +388,9 @@ def test_sample_coefficients_follow_the_training_distribution(pendulum):
 def test_verbose_shows_a_progress_bar_or_a_table(
     pendulum, capsys, verbose, progress, table
 ):
-    small_discoverer(max_epochs=3, verbose=verbose).fit(pendulum.trajectories)
+    est = small_discoverer(max_epochs=3, verbose=verbose).fit(pendulum.trajectories)
     captured = capsys.readouterr()
+    pickle.dumps(est)  # the display leaves nothing unpicklable behind
     # the bar ends at 3/3 epochs with the last epoch's losses
     assert ("3/3" in captured.err and "discriminator=" in captured.err) == progress
     assert ("train_reconstruction" in captured.out) == table

@@ -92,3 +92,4 @@ class EpochProgressBar(Callback):
 
     def on_train_end(self, net, **kwargs):
         self.bar_.close()
+        del self.bar_  # it holds the terminal's stream: keep the net picklable
