@@ -251,7 +251,9 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         Seeds the initialisation, batches and group samples; a fixed value
         gives identical fits on CPU. The global RNGs are left untouched.
     verbose : int, default=0
-        Print a table of per-epoch losses when positive.
+        0: silent; 1: a progress bar over epochs (on stderr) with the
+        reconstruction, discriminator and adversarial losses; 2 or more: a
+        table of every per-epoch loss (skorch's ``PrintLog``).
 
     Notes
     -----

@@ -36,8 +36,10 @@ def plot_latent(estimator, X, color=None, n_orbits: int = 4, ax=None):
     check_is_fitted(estimator)
     ax = _axes(ax)
     Z = estimator.transform(X)
-    points = ax.scatter(Z[:, 0], Z[:, 1], c=color, s=2, cmap="viridis")
-    if color is not None:
+    if color is None:
+        ax.scatter(Z[:, 0], Z[:, 1], s=2)
+    else:
+        points = ax.scatter(Z[:, 0], Z[:, 1], c=color, s=2, cmap="viridis")
         ax.figure.colorbar(points, ax=ax)
     generator = estimator.generators_[0]
     if rotation_likeness(generator) < 0.5:

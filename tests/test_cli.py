@@ -1,4 +1,14 @@
-from symlearn.cli import main
+import re
+
+import joblib
+import numpy as np
+import pytest
+
+from symlearn.cli import load_data, main
+
+# Tiny networks and two epochs keep a `discover` run well under a second.
+FAST = ["--epochs", "2", "--hidden-sizes", "16", "16", "--batch-size", "32"]
+FAST += ["--verbose", "0"]
 
 
 def test_demo_runs_and_reports(capsys):
@@ -8,3 +18,87 @@ def test_demo_runs_and_reports(capsys):
     out = capsys.readouterr().out
     for expected in ("generator", "eigenvalues", "energy invariance error", "fit time"):
         assert expected in out
+
+
+@pytest.fixture
+def trajectories_npz(pendulum, tmp_path):
+    path = tmp_path / "trajectories.npz"
+    np.savez(path, *pendulum.trajectories)
+    return path
+
+
+def test_discover_reports_saves_and_plots(trajectories_npz, tmp_path, capsys):
+    model, plots = tmp_path / "model.joblib", tmp_path / "plots"
+    argv = ["discover", str(trajectories_npz), *FAST]
+    assert main([*argv, "--out", str(model), "--plots", str(plots)]) == 0
+    out = capsys.readouterr().out
+    for expected in (
+        "8 trajectories",
+        "generator L0",
+        "eigenvalues of L0",
+        "Lie algebra identified",
+        "relative reconstruction error",
+        "fit time",
+    ):
+        assert expected in out
+    est = joblib.load(model)
+    trajectories = load_data(trajectories_npz)
+    # the saved model is the one reported on
+    assert f"higher is better): {est.score(trajectories):.4f}" in out
+    assert est.hidden_sizes == [16, 16] and est.max_epochs == 2
+    for name in ("latent", "generators", "history"):
+        assert (plots / f"{name}.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize(
+    "shape, suffix, expected",
+    [((3, 40, 2), ".npz", "trajectories"), ((50, 2), ".npy", "states")],
+)
+def test_load_data_single_array_forms(tmp_path, shape, suffix, expected):
+    path = tmp_path / f"data{suffix}"
+    array = np.random.RandomState(0).normal(size=shape)
+    (np.savez if suffix == ".npz" else np.save)(path, array)
+    data = load_data(path)
+    if expected == "trajectories":
+        assert isinstance(data, list) and len(data) == 3
+        np.testing.assert_array_equal(data[1], array[1])
+    else:
+        np.testing.assert_array_equal(data, array)
+
+
+def _bad_files(tmp_path):
+    good = np.zeros((40, 2))
+    nan = good.copy()
+    nan[5, 1] = np.nan
+    np.savez(tmp_path / "nan.npz", good, nan)
+    np.savez(tmp_path / "widths.npz", good, np.zeros((40, 3)))
+    np.save(tmp_path / "rank1.npy", np.zeros(40))
+    np.savez(tmp_path / "rank1_trajectory.npz", good, np.zeros(40))
+    (tmp_path / "text.npz").write_text("not an array")
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("missing.npz", "no such file"),
+        ("text.npz", "cannot read"),
+        ("rank1.npy", r"has shape \(40,\)"),
+        ("rank1_trajectory.npz", r"trajectory 'arr_1' has shape \(40,\)"),
+        ("nan.npz", "trajectory 1: Input contains NaN"),
+        ("widths.npz", "trajectory 1 has 3 features, expected 2"),
+    ],
+)
+def test_discover_bad_data_is_a_one_line_error(tmp_path, capsys, name, message):
+    _bad_files(tmp_path)
+    assert main(["discover", str(tmp_path / name), *FAST]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("symlearn discover: error: ")
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert re.search(message, err)
+
+
+def test_unknown_option_exits_with_usage(trajectories_npz, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["discover", str(trajectories_npz), "--no-such-option"])
+    assert exit_info.value.code == 2
+    assert "unrecognized arguments: --no-such-option" in capsys.readouterr().err

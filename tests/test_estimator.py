@@ -379,3 +379,19 @@ def test_sample_coefficients_follow_the_training_distribution(pendulum):
     assert np.std(normal.sample_coefficients(4000, random_state=1)) == pytest.approx(
         3.0, rel=0.05
     )
+
+
+@pytest.mark.parametrize(
+    "verbose, progress, table", [(0, False, False), (1, True, False), (2, False, True)]
+)
+def test_verbose_shows_a_progress_bar_or_a_table(
+    pendulum, capsys, verbose, progress, table
+):
+    est = small_discoverer(max_epochs=3, verbose=verbose).fit(pendulum.trajectories)
+    captured = capsys.readouterr()
+    pickle.dumps(est)  # the display leaves nothing unpicklable behind
+    # the bar ends at 3/3 epochs with the last epoch's losses
+    assert ("3/3" in captured.err and "discriminator=" in captured.err) == progress
+    assert ("train_reconstruction" in captured.out) == table
+    if verbose == 0:
+        assert captured.out == captured.err == ""

@@ -2,6 +2,7 @@
 
 from symlearn.training.callbacks import (
     DivergenceGuard,
+    EpochProgressBar,
     SequentialThresholding,
     TrainingDivergedError,
 )
@@ -9,6 +10,7 @@ from symlearn.training.net import LaLiGANNet
 
 __all__ = [
     "DivergenceGuard",
+    "EpochProgressBar",
     "LaLiGANNet",
     "SequentialThresholding",
     "TrainingDivergedError",

@@ -1,8 +1,10 @@
-"""Callbacks of the LaLiGAN net: sequential thresholding and divergence."""
+"""Callbacks of the LaLiGAN net: sequential thresholding, divergence and
+progress."""
 
 import math
 
 from skorch.callbacks import Callback
+from tqdm import tqdm
 
 
 class TrainingDivergedError(RuntimeError):
@@ -60,3 +62,34 @@ class DivergenceGuard(Callback):
                 f"{row['generator_norm']:.3g} exceeds {self.max_generator_norm:g}; "
                 "try a smaller lr or norm_weight"
             )
+
+
+class EpochProgressBar(Callback):
+    """A progress bar over epochs (tqdm, on stderr) showing the last epoch's
+    reconstruction, discriminator and adversarial losses.
+
+    It reads the per-epoch means from the history, so it adds no host-device
+    copy to the training steps (skorch's ``ProgressBar`` needs per-batch
+    losses on the host).
+    """
+
+    postfix_keys = {
+        "reconstruction": "train_reconstruction",
+        "discriminator": "train_discriminator",
+        "adversarial": "train_adversarial",
+    }
+
+    def on_train_begin(self, net, **kwargs):
+        self.bar_ = tqdm(total=net.max_epochs, desc="epochs", unit="epoch")
+
+    def on_epoch_end(self, net, **kwargs):
+        row = net.history[-1]
+        self.bar_.set_postfix(
+            {name: f"{row[key]:.4g}" for name, key in self.postfix_keys.items()},
+            refresh=False,
+        )
+        self.bar_.update()
+
+    def on_train_end(self, net, **kwargs):
+        self.bar_.close()
+        del self.bar_  # it holds the terminal's stream: keep the net picklable

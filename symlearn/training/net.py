@@ -7,6 +7,7 @@ from skorch import NeuralNet
 from skorch.callbacks import EpochTimer, PrintLog
 from torch import nn
 
+from symlearn.training.callbacks import EpochProgressBar
 from symlearn.training.losses import (
     decorrelation_penalty,
     generator_norm_reward,
@@ -153,7 +154,13 @@ class LaLiGANNet(NeuralNet):
 
     @property
     def _default_callbacks(self):
-        return [("epoch_timer", EpochTimer()), ("print_log", PrintLog())]
+        # verbose=1: a progress bar over epochs; verbose>=2: skorch's table of
+        # losses (PrintLog prints nothing at verbose=0).
+        if self.verbose == 1:
+            display = ("progress_bar", EpochProgressBar())
+        else:
+            display = ("print_log", PrintLog())
+        return [("epoch_timer", EpochTimer()), display]
 
     # --- components ---------------------------------------------------------
 
