@@ -221,9 +221,10 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         Learning rate of the autoencoder and the Lie basis (Adam).
     lr_schedule : {"constant", "cosine"}, default="constant"
         ``"cosine"`` anneals ``lr`` of the generator side to 0 over
-        ``max_epochs`` (skorch ``LRScheduler``): sharper reconstructions, but
-        on the pendulum benchmark a less consistent symmetry than a constant
-        rate (benchmarks/results/levers_pendulum.md).
+        ``max_epochs`` (skorch ``LRScheduler``). With the earlier defaults it
+        gave a less consistent symmetry on the pendulum than a constant rate
+        (benchmarks/results/history/levers_pendulum.md); ``warm_start``
+        continues bit for bit only with the constant rate.
     lr_discriminator : float, default=None
         Learning rate of the discriminator; ``None`` means ``lr``.
     n_init : int, default=1

@@ -32,10 +32,10 @@ def test_running_whitening_uses_stored_statistics_in_eval():
     whiten = RunningWhitening(2)
     whiten(_correlated(seed=0))
     whiten.eval()
-    before = whiten.running_cov.clone()
+    before = whiten.running_moment.clone()
     shifted = _correlated(seed=1) + 100
     out = whiten(shifted)
-    assert torch.equal(whiten.running_cov, before)
+    assert torch.equal(whiten.running_moment, before)
     assert out.mean(0).norm() > 10  # the shift is not normalised away
 
 

@@ -76,7 +76,41 @@ class OrthogonalLinear(nn.Module):
         return F.linear(x, self.weight())
 
 
-class RunningStandardization(nn.Module):
+class _RunningMoments(nn.Module):
+    """Moving averages of the batch mean and of a second moment (variances or
+    the covariance) of detached latents, updated on every training forward.
+
+    The first batch sets the statistics: no warm-up from the initial values.
+    Subclasses say which second moment (``batch_moment``) and how to
+    normalise with it (``normalize``).
+    """
+
+    def __init__(self, n_features: int, initial_moment: torch.Tensor, momentum, eps):
+        super().__init__()
+        self.momentum = momentum
+        self.eps = eps
+        self.register_buffer("running_mean", torch.zeros(n_features))
+        self.register_buffer("running_moment", initial_moment)
+        self.register_buffer("initialized", torch.zeros((), dtype=torch.bool))
+
+    def batch_moment(self, centered: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def normalize(self, centered: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        if self.training:
+            with torch.no_grad():
+                weight = torch.where(self.initialized, self.momentum, 1.0)
+                mean = z.mean(dim=0)
+                self.running_mean.lerp_(mean, weight)
+                self.running_moment.lerp_(self.batch_moment(z - mean), weight)
+                self.initialized.fill_(True)
+        return self.normalize(z - self.running_mean)
+
+
+class RunningStandardization(_RunningMoments):
     """Standardise latents with running statistics, also while training.
 
     A batch norm divides by each batch's own statistics, which jitter by
@@ -99,25 +133,16 @@ class RunningStandardization(nn.Module):
     """
 
     def __init__(self, n_features: int, momentum: float = 0.01, eps: float = 1e-5):
-        super().__init__()
-        self.momentum = momentum
-        self.eps = eps
-        self.register_buffer("running_mean", torch.zeros(n_features))
-        self.register_buffer("running_var", torch.ones(n_features))
-        self.register_buffer("initialized", torch.zeros((), dtype=torch.bool))
+        super().__init__(n_features, torch.ones(n_features), momentum, eps)
 
-    def forward(self, z: torch.Tensor) -> torch.Tensor:
-        if self.training:
-            with torch.no_grad():
-                # The first batch sets the statistics: no warm-up from (0, 1).
-                weight = torch.where(self.initialized, self.momentum, 1.0)
-                self.running_mean.lerp_(z.mean(dim=0), weight)
-                self.running_var.lerp_(z.var(dim=0), weight)
-                self.initialized.fill_(True)
-        return (z - self.running_mean) / torch.sqrt(self.running_var + self.eps)
+    def batch_moment(self, centered: torch.Tensor) -> torch.Tensor:
+        return centered.var(dim=0)
+
+    def normalize(self, centered: torch.Tensor) -> torch.Tensor:
+        return centered / torch.sqrt(self.running_moment + self.eps)
 
 
-class RunningWhitening(nn.Module):
+class RunningWhitening(_RunningMoments):
     """Whiten latents with a running mean and covariance, also while training.
 
     Like :class:`RunningStandardization`, but the latent is rotated and
@@ -142,28 +167,17 @@ class RunningWhitening(nn.Module):
     """
 
     def __init__(self, n_features: int, momentum: float = 0.01, eps: float = 1e-5):
-        super().__init__()
-        self.momentum = momentum
-        self.eps = eps
-        self.register_buffer("running_mean", torch.zeros(n_features))
-        self.register_buffer("running_cov", torch.eye(n_features))
-        self.register_buffer("initialized", torch.zeros((), dtype=torch.bool))
+        super().__init__(n_features, torch.eye(n_features), momentum, eps)
+
+    def batch_moment(self, centered: torch.Tensor) -> torch.Tensor:
+        return centered.T @ centered / max(len(centered) - 1, 1)
 
     def whitening_matrix(self) -> torch.Tensor:
-        eigenvalues, vectors = torch.linalg.eigh(self.running_cov)
+        eigenvalues, vectors = torch.linalg.eigh(self.running_moment)
         return (vectors / torch.sqrt(eigenvalues + self.eps)) @ vectors.T
 
-    def forward(self, z: torch.Tensor) -> torch.Tensor:
-        if self.training:
-            with torch.no_grad():
-                weight = torch.where(self.initialized, self.momentum, 1.0)
-                mean = z.mean(dim=0)
-                centered = z - mean
-                cov = centered.T @ centered / max(len(z) - 1, 1)
-                self.running_mean.lerp_(mean, weight)
-                self.running_cov.lerp_(cov, weight)
-                self.initialized.fill_(True)
-        return (z - self.running_mean) @ self.whitening_matrix()
+    def normalize(self, centered: torch.Tensor) -> torch.Tensor:
+        return centered @ self.whitening_matrix()
 
 
 LATENT_NORMS = {
