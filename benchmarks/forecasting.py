@@ -84,7 +84,11 @@ def run(system: str, seed: int, horizon: int, quick: bool) -> list[dict]:
     discover_s = time.perf_counter() - start
 
     methods = {
-        "(a) latent SINDy": LatentForecaster(discoverer, LatentSINDy(), prefit=True),
+        # Centred on the point the group acts about, like (b): a constant
+        # offset of the latent would add constant terms to every equation.
+        "(a) latent SINDy": LatentForecaster(
+            discoverer, LatentSINDy(center=discoverer.center_), prefit=True
+        ),
         "(b) constrained latent SINDy": LatentForecaster(
             discoverer,
             LatentSINDy(

@@ -132,3 +132,23 @@ def test_refine_decoder_is_a_no_op_without_a_decoder():
     data = make_circles(n_samples=200, random_state=0)
     est = small_discoverer(autoencoder="identity", refine_epochs=3).fit(data.states)
     assert "refined_reconstruction" not in est.history_[-1]
+
+
+@pytest.mark.parametrize("norm", [RunningWhitening, RunningStandardization])
+def test_a_non_finite_batch_leaves_the_running_statistics_usable(norm):
+    layer = norm(2)
+    layer(_correlated())
+    mean, moment = layer.running_mean.clone(), layer.running_moment.clone()
+    layer(torch.full((8, 2), float("inf")))
+    assert torch.equal(layer.running_mean, mean)
+    assert torch.equal(layer.running_moment, moment)
+    layer.eval()
+    assert torch.isfinite(layer(_correlated(seed=1))).all()
+
+
+def test_huge_input_is_reported_as_divergence_not_a_torch_error():
+    from symlearn.training import TrainingDivergedError
+
+    X = np.full((2, 5), 9.2845496e26, dtype=np.float32)  # found by hypothesis
+    with pytest.raises(TrainingDivergedError, match="no model was kept"):
+        small_discoverer(latent_dim=4, max_epochs=1, batch_size="auto").fit(X)

@@ -104,8 +104,17 @@ class _RunningMoments(nn.Module):
             with torch.no_grad():
                 weight = torch.where(self.initialized, self.momentum, 1.0)
                 mean = z.mean(dim=0)
-                self.running_mean.lerp_(mean, weight)
-                self.running_moment.lerp_(self.batch_moment(z - mean), weight)
+                moment = self.batch_moment(z - mean)
+                # A non-finite batch (a diverging encoder) leaves the statistics
+                # as they were, so they stay usable; the loss turns non-finite
+                # and the divergence guard reports it. ``where``, not ``if``:
+                # no host synchronisation.
+                finite = torch.isfinite(mean).all() & torch.isfinite(moment).all()
+                for stat, batch_stat in (
+                    (self.running_mean, mean),
+                    (self.running_moment, moment),
+                ):
+                    stat.copy_(torch.where(finite, stat.lerp(batch_stat, weight), stat))
                 self.initialized.fill_(True)
         return self.normalize(z - self.running_mean)
 
