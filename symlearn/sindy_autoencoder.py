@@ -8,7 +8,7 @@ import pysindy as ps
 import torch
 from pysindy.optimizers import BaseOptimizer
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from torch.func import jvp
 
@@ -101,7 +101,7 @@ class SINDyAutoencoder(TransformerMixin, BaseEstimator):
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
         "degree": [Interval(Integral, 1, None, closed="left")],
         "hidden_sizes": [tuple, list],
-        "activation": [str],
+        "activation": [StrOptions(set(ACTIVATIONS))],
         "z_weight": [Interval(Real, 0, None, closed="left")],
         "x_weight": [Interval(Real, 0, None, closed="left")],
         "l1_weight": [Interval(Real, 0, None, closed="left")],
@@ -160,10 +160,6 @@ class SINDyAutoencoder(TransformerMixin, BaseEstimator):
         self : SINDyAutoencoder
         """
         self._validate_params()
-        if self.activation not in ACTIVATIONS:
-            raise ValueError(
-                f"activation={self.activation!r}; known: {sorted(ACTIVATIONS)}"
-            )
         trajectories = as_trajectories(X)
         t = check_time(t, [len(x) for x in trajectories])
         d = trajectories[0].shape[1]

@@ -333,8 +333,8 @@ class LaLiGANNet(NeuralNet):
         with torch.no_grad():
             pairs = torch.cat([self.module_.encode(states), states], dim=1)
         latent_dim = pairs.shape[1] - states.shape[1]
-        batch_size = self.batch_size if self.batch_size > 0 else len(pairs)
-        batches = DeviceBatches(pairs, min(batch_size, len(pairs)), shuffle=True)
+        batch_size = len(pairs) if self.batch_size == -1 else self.batch_size
+        batches = DeviceBatches(pairs, batch_size, shuffle=True)
         optimizer = torch.optim.Adam(decoder.parameters(), lr=lr)
         schedule = torch.optim.lr_scheduler.CosineAnnealingLR(
             optimizer, T_max=epochs * len(batches)
