@@ -17,12 +17,13 @@ from _common import markdown_table, write_results
 from symlearn import LatentSymmetryDiscoverer
 from symlearn.datasets import make_pendulum
 from symlearn.training.net import DeviceBatches
+from symlearn.windows import StateWindows
 
 EPOCHS = 3
 REPEATS = 3
 
 
-def bare_epoch(net, data: torch.Tensor) -> None:
+def bare_epoch(net, data: StateWindows) -> None:
     """What a hand-written loop does: batches, the step, nothing else."""
     net._set_training(True)
     for batch in DeviceBatches(data, net.batch_size, shuffle=True):

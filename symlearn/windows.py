@@ -6,6 +6,8 @@ n_features)``. The trainer only sees windows; a window of a trajectory holds
 ``window_size`` states ``window_gap`` time steps apart.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
 from sklearn.utils import check_array
 
@@ -59,29 +61,70 @@ def window_span(window_size: int, window_gap: int) -> int:
     return (window_size - 1) * window_gap + 1
 
 
-def sliding_windows(
-    trajectories: list[np.ndarray], window_size: int, window_gap: int
-) -> np.ndarray:
-    """Cut every trajectory into all windows of ``window_size`` states taken
-    ``window_gap`` steps apart (one window per start time).
+@dataclass(frozen=True)
+class StateWindows:
+    """Windows of states, each state stored once.
 
-    Returns
-    -------
-    ndarray of shape (n_windows, window_size, n_features)
+    Overlapping windows of a trajectory share states; keeping the states once
+    and the windows as rows of indices into them holds a single copy of the
+    data however many windows a state belongs to, on the host and (in the
+    trainer) on the device. Works with numpy arrays and torch tensors alike.
+
+    Parameters
+    ----------
+    states : ndarray of shape (n_states, n_features)
+    index : ndarray of shape (n_windows, window_size)
+        Row ``i`` lists the states of window ``i``, in time order.
     """
-    span = window_span(window_size, window_gap)
-    pieces = []
-    for index, trajectory in enumerate(trajectories):
-        if len(trajectory) < span:
-            raise ValueError(
-                f"trajectory {index} has {len(trajectory)} states, fewer than the "
-                f"{span} a window of window_size={window_size} states "
-                f"window_gap={window_gap} steps apart needs"
-            )
-        view = np.lib.stride_tricks.sliding_window_view(trajectory, span, axis=0)
-        # view: (n_starts, n_features, span) -> keep every gap-th state
-        pieces.append(view[:, :, ::window_gap].transpose(0, 2, 1))
-    return np.concatenate(pieces)
+
+    states: np.ndarray
+    index: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        """``(n_windows, window_size, n_features)``, as the windows array."""
+        return (*self.index.shape, self.states.shape[1])
+
+    def take(self, rows=slice(None)) -> np.ndarray:
+        """The windows ``rows`` as an array ``(n, window_size, n_features)``."""
+        return self.states[self.index[rows]]
+
+    @classmethod
+    def from_array(cls, windows: np.ndarray, dtype=None) -> "StateWindows":
+        """Ready windows ``(n_windows, window_size, n_features)``."""
+        n_windows, window_size, n_features = windows.shape
+        index = np.arange(n_windows * window_size).reshape(n_windows, window_size)
+        states = windows.reshape(-1, n_features).astype(dtype, copy=False)
+        return cls(states, index)
+
+    @classmethod
+    def from_trajectories(
+        cls,
+        trajectories: list[np.ndarray],
+        window_size: int,
+        window_gap: int,
+        dtype=None,
+    ) -> "StateWindows":
+        """Every window of ``window_size`` states ``window_gap`` steps apart
+        (one per start time) of each trajectory; the states are stacked in
+        ``dtype`` (default: theirs)."""
+        span = window_span(window_size, window_gap)
+        offsets = np.arange(window_size) * window_gap
+        pieces, first = [], 0
+        for number, trajectory in enumerate(trajectories):
+            if len(trajectory) < span:
+                raise ValueError(
+                    f"trajectory {number} has {len(trajectory)} states, fewer than "
+                    f"the {span} a window of window_size={window_size} states "
+                    f"window_gap={window_gap} steps apart needs"
+                )
+            starts = first + np.arange(len(trajectory) - span + 1)
+            pieces.append(starts[:, None] + offsets)
+            first += len(trajectory)
+        return cls(np.concatenate(trajectories, dtype=dtype), np.concatenate(pieces))
 
 
 def as_trajectories(X, *, name: str = "X", n_features: int | None = None):

@@ -51,7 +51,7 @@ def test_kfold_over_trajectories_keeps_test_states_out_of_training(trajectories)
     for train, test in CV.split(trajectories):
         # what fit sees of the training fold: windows cut from it alone
         windows = est._windows(_safe_indexing(trajectories, train), reset=True)
-        seen = {row.tobytes() for row in windows.reshape(-1, windows.shape[-1])}
+        seen = {row.tobytes() for row in windows.states}
         held_out = np.concatenate([trajectories[i] for i in test]).astype(np.float32)
         assert not seen & {row.tobytes() for row in held_out}
         assert len(windows) == sum(len(trajectories[i]) - span + 1 for i in train)

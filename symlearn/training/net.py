@@ -1,6 +1,7 @@
 """The LaLiGAN skorch net: an autoencoder, a Lie algebra generator and a
 discriminator trained adversarially with two optimizers."""
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from skorch import NeuralNet
@@ -14,6 +15,7 @@ from symlearn.training.losses import (
     identity_penalty,
     standardization_penalty,
 )
+from symlearn.windows import StateWindows
 
 # Per-epoch means recorded in the history, in the order ``train_step`` stacks them.
 LOSS_NAMES = ("loss", "reconstruction", "adversarial", "identity", "discriminator")
@@ -35,33 +37,53 @@ def set_rng_state(device, state: dict) -> None:
         torch.cuda.set_rng_state(state["cuda"], device)
 
 
-class DeviceBatches:
-    """Shuffled mini-batches of a tensor that already lives on the device.
+def n_batches(n: int, batch_size: int) -> int:
+    """Full batches of ``n`` rows (at least one)."""
+    return max(n // batch_size, 1)
 
-    Indexing one tensor with a random permutation avoids a per-row
-    ``Dataset.__getitem__`` and host-device copies. The last incomplete batch
-    is dropped (when there is more than one batch) because the latent batch
-    norm needs several samples.
+
+def batch_rows(n: int, batch_size: int, shuffle: bool, device):
+    """Row numbers ``0..n-1`` in batches of ``batch_size`` (shuffled or in
+    order), dropping the incomplete last batch unless it is the only one."""
+    order = (
+        torch.randperm(n, device=device) if shuffle else torch.arange(n, device=device)
+    )
+    yield from order[: n_batches(n, batch_size) * batch_size].split(batch_size)
+
+
+class DeviceBatches:
+    """Shuffled mini-batches of windows whose states already live on the device.
+
+    A batch is gathered from the states by the rows of the window index, so
+    the device holds each state once, not once per window it belongs to, and
+    there is no per-row ``Dataset.__getitem__`` or host-device copy. The last
+    incomplete batch is dropped (when there is more than one batch) because
+    the latent normalisation needs several samples.
+
+    Parameters
+    ----------
+    windows : StateWindows of torch tensors
+        States ``(n_states, n_features)`` and window index ``(n_windows,
+        window_size)`` on the device.
+    batch_size : int
+    shuffle : bool
     """
 
-    def __init__(self, data: torch.Tensor, batch_size: int, shuffle: bool):
-        self.data = data
+    def __init__(self, windows: StateWindows, batch_size: int, shuffle: bool):
+        self.windows = windows
         self.batch_size = batch_size
         self.shuffle = shuffle
 
     def __iter__(self):
-        n = len(self.data)
-        order = (
-            torch.randperm(n, device=self.data.device)
-            if self.shuffle
-            else torch.arange(n, device=self.data.device)
-        )
-        n_full = max(n // self.batch_size, 1) * self.batch_size
-        for indices in order[:n_full].split(self.batch_size):
-            yield self.data[indices]
+        """Windows ``(batch_size, window_size, n_features)``."""
+        device = self.windows.index.device
+        for rows in batch_rows(
+            len(self.windows), self.batch_size, self.shuffle, device
+        ):
+            yield self.windows.take(rows)
 
     def __len__(self) -> int:
-        return max(len(self.data) // self.batch_size, 1)
+        return n_batches(len(self.windows), self.batch_size)
 
 
 class LaLiGANNet(NeuralNet):
@@ -189,7 +211,14 @@ class LaLiGANNet(NeuralNet):
         """Windows need no targets."""
 
     def get_dataset(self, X, y=None):
-        return torch.as_tensor(X, dtype=torch.float32, device=self.device)
+        """``StateWindows`` (or a windows array) -> the same on the device,
+        states in float32."""
+        if not isinstance(X, StateWindows):
+            X = StateWindows.from_array(np.asarray(X))
+        return StateWindows(
+            torch.as_tensor(X.states, dtype=torch.float32, device=self.device),
+            torch.as_tensor(X.index, dtype=torch.int64, device=self.device),
+        )
 
     def get_iterator(self, dataset, training=False):
         batch_size = len(dataset) if self.batch_size == -1 else self.batch_size
@@ -312,8 +341,9 @@ class LaLiGANNet(NeuralNet):
 
         Parameters
         ----------
-        X : array of shape (n_windows, window, n_features)
-            The training windows; every state in them is used.
+        X : StateWindows or array of shape (n_windows, window, n_features)
+            The training windows; every state is used as often as it
+            appears in them.
         epochs : int
             Number of passes over the states; 0 does nothing.
         lr : float
@@ -328,27 +358,34 @@ class LaLiGANNet(NeuralNet):
         }
         if epochs == 0:
             return
-        states = self.get_dataset(X).reshape(-1, X.shape[-1])
+        windows = self.get_dataset(X)
         self.module_.eval()
         with torch.no_grad():
-            pairs = torch.cat([self.module_.encode(states), states], dim=1)
-        latent_dim = pairs.shape[1] - states.shape[1]
-        batch_size = len(pairs) if self.batch_size == -1 else self.batch_size
-        batches = DeviceBatches(pairs, batch_size, shuffle=True)
+            latents = torch.cat(
+                [self.module_.encode(part) for part in windows.states.split(4096)]
+            )
+        # Every state as often as it appears in a window, as training saw it.
+        state_of_row = windows.index.reshape(-1)
+        batch_size = len(state_of_row) if self.batch_size == -1 else self.batch_size
+        n_rows = len(state_of_row)
         optimizer = torch.optim.Adam(decoder.parameters(), lr=lr)
         schedule = torch.optim.lr_scheduler.CosineAnnealingLR(
-            optimizer, T_max=epochs * len(batches)
+            optimizer, T_max=epochs * n_batches(n_rows, batch_size)
         )
         decoder.train()
         for _ in range(epochs):
-            total = pairs.new_zeros(())
-            for batch in batches:
-                z, x = batch[:, :latent_dim], batch[:, latent_dim:]
-                loss = F.mse_loss(self.module_.decode(z), x)
+            total = latents.new_zeros(())
+            for rows in batch_rows(n_rows, batch_size, True, state_of_row.device):
+                states = state_of_row[rows]
+                loss = F.mse_loss(
+                    self.module_.decode(latents[states]), windows.states[states]
+                )
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()
                 optimizer.step()
                 schedule.step()
                 total += loss.detach()
         self.module_.eval()
-        self.history.record("refined_reconstruction", (total / len(batches)).item())
+        self.history.record(
+            "refined_reconstruction", (total / n_batches(n_rows, batch_size)).item()
+        )

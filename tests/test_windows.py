@@ -1,0 +1,57 @@
+"""Windows of states stored once (``StateWindows``) and their device batches."""
+
+import numpy as np
+import pytest
+import torch
+
+from symlearn.training.net import DeviceBatches
+from symlearn.windows import StateWindows
+
+
+def _trajectories():
+    rng = np.random.RandomState(0)
+    return [rng.normal(size=(n, 3)) for n in (25, 31)]
+
+
+def test_windows_are_every_gapped_slice_of_each_trajectory():
+    trajectories = _trajectories()
+    windows = StateWindows.from_trajectories(trajectories, window_size=3, window_gap=4)
+    expected = [
+        trajectory[start : start + 9 : 4]
+        for trajectory in trajectories
+        for start in range(len(trajectory) - 8)
+    ]
+    np.testing.assert_array_equal(windows.take(), np.stack(expected))
+    assert windows.shape == (len(expected), 3, 3)
+
+
+def test_each_state_is_stored_once_in_the_requested_dtype():
+    trajectories = _trajectories()
+    windows = StateWindows.from_trajectories(trajectories, 2, 10, dtype=np.float32)
+    assert windows.states.shape == (56, 3)
+    assert windows.states.dtype == np.float32
+    expected = np.concatenate(trajectories).astype(np.float32)
+    np.testing.assert_array_equal(windows.states, expected)
+
+
+def test_a_trajectory_shorter_than_a_window_is_named():
+    with pytest.raises(ValueError, match="trajectory 0 has 25 states"):
+        StateWindows.from_trajectories(_trajectories(), window_size=2, window_gap=40)
+
+
+def test_ready_windows_round_trip():
+    array = np.arange(24.0).reshape(4, 2, 3)
+    np.testing.assert_array_equal(StateWindows.from_array(array).take(), array)
+
+
+def test_device_batches_gather_whole_windows_and_drop_the_last_partial_batch():
+    windows = StateWindows.from_trajectories(_trajectories(), 2, 5)
+    on_device = StateWindows(
+        torch.as_tensor(windows.states), torch.as_tensor(windows.index)
+    )
+    batches = list(DeviceBatches(on_device, batch_size=8, shuffle=True))
+    assert len(batches) == len(windows) // 8
+    real = {window.tobytes() for window in windows.take()}
+    for batch in batches:
+        assert batch.shape == (8, 2, 3)
+        assert all(window.numpy().tobytes() in real for window in batch)
