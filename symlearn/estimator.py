@@ -22,12 +22,13 @@ from torch.optim.lr_scheduler import CosineAnnealingLR
 from symlearn import metrics
 from symlearn.groups import available_groups, group_basis
 from symlearn.nn import (
+    ConvAutoencoder,
     IdentityAutoencoder,
     LieAlgebraGenerator,
     MLPAutoencoder,
     WindowDiscriminator,
 )
-from symlearn.nn.autoencoders import ACTIVATIONS, LATENT_NORMS
+from symlearn.nn.autoencoders import ACTIVATIONS, LATENT_NORMS, check_input_shape
 from symlearn.nn.discriminator import WINDOW_FEATURES
 from symlearn.nn.lie import COEFFICIENT_DISTRIBUTIONS
 from symlearn.training import (
@@ -36,9 +37,13 @@ from symlearn.training import (
     SequentialThresholding,
     TrainingDivergedError,
 )
-from symlearn.windows import check_trajectories, is_trajectory_list, sliding_windows
+from symlearn.windows import StateWindows, check_trajectories, is_trajectory_list
 
-AUTOENCODERS = {"mlp": MLPAutoencoder, "identity": IdentityAutoencoder}
+AUTOENCODERS = {
+    "mlp": MLPAutoencoder,
+    "conv": ConvAutoencoder,
+    "identity": IdentityAutoencoder,
+}
 
 # Rows per forward pass at inference: bounds memory on large inputs.
 _INFERENCE_CHUNK = 65536
@@ -48,6 +53,8 @@ _SCORE_MAX_WINDOWS = 1000
 _AUTO_BATCH_SIZE = 256
 # The nets compute in float32: a larger value would turn into inf.
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
+# Input dtypes kept as they are (others are converted to the first).
+_FLOAT_DTYPES = [np.float64, np.float32]
 
 
 def _torch_seed(random_state) -> int:
@@ -154,10 +161,22 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
     group : str, default=None
         Fix the Lie algebra instead of learning it, e.g. ``"so2"``, ``"so3"``,
         ``"so2+so2"`` (see ``symlearn.groups.available_groups``).
-    autoencoder : {"mlp", "identity"}, default="mlp"
-        ``"identity"`` discovers linear symmetries in data space (LieGAN).
+    autoencoder : {"mlp", "conv", "identity"}, default="mlp"
+        ``"mlp"``: fully connected. ``"conv"``: convolutional, for signals or
+        images whose shape is ``input_shape`` (``X`` stays 2-D, one flat
+        state per row). ``"identity"``: no autoencoder, linear symmetries in
+        data space (LieGAN).
+    input_shape : tuple of int, default=None
+        Shape of one state, channels first: ``(channels, length)`` for
+        signals (1-d convolutions), ``(channels, height, width)`` for images
+        (2-d). Required by ``autoencoder="conv"``; when given, its product
+        must equal ``n_features``.
+    conv_channels : tuple of int, default=(16, 32, 64)
+        Channels of the convolutions of ``autoencoder="conv"``; each halves
+        the spatial size.
     hidden_sizes : tuple of int, default=(128, 128, 128)
-        Hidden widths of the encoder (the decoder mirrors them).
+        Hidden widths of the encoder's fully connected layers (after the
+        convolutions with ``"conv"``); the decoder mirrors them.
     activation : str, default="silu"
         Activation of the autoencoder.
     latent_norm : {"whiten", "running", "batch"}, default="whiten"
@@ -312,6 +331,8 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         "n_generators": [Interval(Integral, 1, None, closed="left")],
         "group": [str, None],
         "autoencoder": [StrOptions(set(AUTOENCODERS))],
+        "input_shape": [tuple, list, None],
+        "conv_channels": [tuple, list],
         "hidden_sizes": [tuple, list],
         "activation": [StrOptions(set(ACTIVATIONS))],
         "latent_norm": [StrOptions(set(LATENT_NORMS))],
@@ -357,6 +378,8 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         *,
         group=None,
         autoencoder="mlp",
+        input_shape=None,
+        conv_channels=(16, 32, 64),
         hidden_sizes=(128, 128, 128),
         activation="silu",
         latent_norm="whiten",
@@ -395,6 +418,8 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         self.n_generators = n_generators
         self.group = group
         self.autoencoder = autoencoder
+        self.input_shape = input_shape
+        self.conv_channels = conv_channels
         self.hidden_sizes = hidden_sizes
         self.activation = activation
         self.latent_norm = latent_norm
@@ -431,27 +456,30 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
 
     # --- input --------------------------------------------------------------
 
-    def _windows(self, X, *, reset: bool) -> np.ndarray:
-        """Any accepted input form -> float32 windows (n, window, n_features).
+    def _windows(self, X, *, reset: bool) -> StateWindows:
+        """Any accepted input form -> windows of float32 states.
 
         A 2-D array is a set of independent states (windows of one state); a
-        3-D array holds ready windows; a list holds trajectories to cut.
+        3-D array holds ready windows; a list holds trajectories to cut. Each
+        state is stored once, however many windows share it.
         """
         if is_trajectory_list(X):
             trajectories = _check_trajectories(
-                X, None if reset else self.n_features_in_, np.float64
+                X, None if reset else self.n_features_in_, _FLOAT_DTYPES
             )
             self._set_n_features(trajectories[0].shape[1], reset)
-            windows = sliding_windows(trajectories, self.window_size, self.window_gap)
-        elif getattr(X, "ndim", None) == 3:
-            windows = check_array(X, allow_nd=True, dtype=np.float64, input_name="X")
+            return StateWindows.from_trajectories(
+                trajectories, self.window_size, self.window_gap, dtype=np.float32
+            )
+        if getattr(X, "ndim", None) == 3:
+            windows = check_array(X, allow_nd=True, dtype=_FLOAT_DTYPES, input_name="X")
             _check_float32_range(windows, "X")
             self._set_n_features(windows.shape[2], reset)
-        else:
-            states = validate_data(self, X, reset=reset, ensure_min_samples=2)
-            _check_float32_range(states, "X")
-            windows = states[:, None, :]
-        return windows.astype(np.float32)
+            return StateWindows.from_array(windows, dtype=np.float32)
+        states = validate_data(self, X, reset=reset, ensure_min_samples=2)
+        _check_float32_range(states, "X")
+        index = np.arange(len(states))[:, None]
+        return StateWindows(states.astype(np.float32, copy=False), index)
 
     def _set_n_features(self, n_features: int, reset: bool) -> None:
         if reset:
@@ -508,7 +536,9 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
                 f"autoencoder='identity' needs latent_dim == n_features, got "
                 f"latent_dim={self.latent_dim} and n_features={n_features}"
             )
+        self._check_input_shape(n_features)
         _check_hidden_sizes(self.hidden_sizes, "hidden_sizes")
+        _check_hidden_sizes(self.conv_channels, "conv_channels")
         _check_hidden_sizes(
             self.discriminator_hidden_sizes, "discriminator_hidden_sizes"
         )
@@ -569,6 +599,15 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             k for k in vars(self) if k.endswith("_") and not k.startswith("_")
         ]:
             delattr(self, name)
+
+    def _check_input_shape(self, n_features: int) -> None:
+        if self.input_shape is not None:
+            check_input_shape(tuple(self.input_shape), n_features)
+        elif self.autoencoder == "conv":
+            raise ValueError(
+                "autoencoder='conv' needs input_shape, the shape of one state: "
+                "(channels, length) or (channels, height, width)"
+            )
 
     def _batch_size(self, n_windows: int) -> int:
         if self.batch_size == "auto":
@@ -633,11 +672,16 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
     ) -> LaLiGANNet:
         _, window_size, n_features = windows_shape
         module_args = {"n_features": n_features, "latent_dim": self.latent_dim}
-        if self.autoencoder == "mlp":
+        if self.autoencoder != "identity":
             module_args |= {
                 "hidden_sizes": tuple(self.hidden_sizes),
                 "activation": self.activation,
                 "latent_norm": self.latent_norm,
+            }
+        if self.autoencoder == "conv":
+            module_args |= {
+                "input_shape": tuple(self.input_shape),
+                "channels": tuple(self.conv_channels),
             }
         callbacks = [("divergence_guard", DivergenceGuard())]
         if self.lr_schedule == "cosine":
@@ -687,11 +731,13 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             verbose=self.verbose,
         )
 
-    def _fit_center(self, windows: np.ndarray) -> np.ndarray:
+    def _fit_center(self, windows: StateWindows) -> np.ndarray:
+        """The mean latent over the states of all windows (as training saw
+        them: a state in two windows counts twice)."""
         if self.keep_origin:
             return np.zeros(self.latent_dim)
-        states = windows.reshape(-1, windows.shape[-1])
-        return self._run(self.net_.module_.encode, states).mean(axis=0)
+        latents = self._run(self.net_.module_.encode, windows.states)
+        return latents[windows.index.reshape(-1)].mean(axis=0)
 
     # --- inference ----------------------------------------------------------
 
@@ -718,9 +764,8 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
     def _map_states(self, X, fn, n_in: int, name: str):
         """Apply ``fn`` (states -> rows) to every state of any input form,
         returning the same form."""
-        float_dtypes = [np.float64, np.float32]
         if is_trajectory_list(X):
-            trajectories = _check_trajectories(X, n_in, float_dtypes)
+            trajectories = _check_trajectories(X, n_in, _FLOAT_DTYPES)
             lengths = np.cumsum([len(t) for t in trajectories])[:-1]
             out = self._run(fn, np.concatenate(trajectories))
             return [
@@ -730,15 +775,17 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
                 )
             ]
         if getattr(X, "ndim", None) == 3:
-            windows = check_array(X, allow_nd=True, dtype=float_dtypes, input_name=name)
+            windows = check_array(
+                X, allow_nd=True, dtype=_FLOAT_DTYPES, input_name=name
+            )
             self._check_width(windows.shape[2], n_in, name)
             _check_float32_range(windows, name)
             out = self._run(fn, windows.reshape(-1, n_in))
             return out.reshape(*windows.shape[:2], -1).astype(windows.dtype)
         if name == "X":
-            states = validate_data(self, X, reset=False, dtype=float_dtypes)
+            states = validate_data(self, X, reset=False, dtype=_FLOAT_DTYPES)
         else:
-            states = check_array(X, dtype=float_dtypes, input_name=name)
+            states = check_array(X, dtype=_FLOAT_DTYPES, input_name=name)
             self._check_width(states.shape[1], n_in, name)
         _check_float32_range(states, name)
         return self._run(fn, states).astype(states.dtype)
@@ -943,14 +990,16 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         return self._score_windows(self._windows(X, reset=False))
 
-    def _score_windows(self, windows: np.ndarray) -> float:
+    def _score_windows(self, windows: StateWindows) -> float:
         if not np.any(self.generators_):
             return -np.inf  # no symmetry was found: nothing to credit
         rng = np.random.RandomState(0)
         if len(windows) > _SCORE_MAX_WINDOWS:
-            windows = windows[
+            windows = windows.take(
                 rng.choice(len(windows), _SCORE_MAX_WINDOWS, replace=False)
-            ]
+            )
+        else:
+            windows = windows.take()
         flat = windows.reshape(-1, self.n_features_in_)
         Z = self._run(self.net_.module_.encode, flat)
         reconstruction = metrics.relative_reconstruction_error(

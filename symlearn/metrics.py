@@ -7,7 +7,9 @@ mainly by its effect on samples: moved samples should keep known invariants
 (:func:`invariance_error`), actually move (:func:`displacement`) and stay on the
 data manifold (:func:`nearest_neighbor_ratio`). Transformations are drawn over
 the whole group (:func:`full_group_coefficients`), not only near the identity.
-:func:`symmetry_report` gathers everything for a fitted estimator.
+:func:`symmetry_report` gathers everything for a fitted estimator. For
+representations of a fixed group, :func:`equivariance_error` compares the
+latent group action with known moves of the data.
 
 This module itself uses only numpy, scipy and scikit-learn; it does not
 import torch.
@@ -15,17 +17,20 @@ import torch.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from scipy.linalg import subspace_angles
+from scipy.linalg import expm, subspace_angles
+from scipy.optimize import least_squares
 from sklearn.exceptions import NotFittedError
 from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_random_state
 
 __all__ = [
     "displacement",
+    "equivariance_error",
     "full_group_coefficients",
     "generator_similarity",
     "invariance_error",
@@ -435,6 +440,142 @@ def generator_similarity(found: np.ndarray, true: np.ndarray) -> float:
     # subspace_angles returns the angles in descending order.
     largest = subspace_angles(a, b)[0]
     return float(np.clip(np.cos(largest), 0.0, 1.0))
+
+
+def _signed_permutations(size: int) -> list[np.ndarray]:
+    """All ``size x size`` matrices with one ``+-1`` per row and column."""
+    matrices = []
+    for order in itertools.permutations(range(size)):
+        for signs in itertools.product((1.0, -1.0), repeat=size):
+            matrix = np.zeros((size, size))
+            matrix[np.arange(size), order] = signs
+            matrices.append(matrix)
+    return matrices
+
+
+def equivariance_error(
+    Z: np.ndarray,
+    Z_moved: np.ndarray,
+    move_coordinates: np.ndarray,
+    generators: np.ndarray,
+    center: np.ndarray | None = None,
+    *,
+    return_map: bool = False,
+    max_fit_samples: int = 500,
+    random_state: int | np.random.RandomState | None = 0,
+) -> float | tuple[float, np.ndarray]:
+    """How well a latent turns known moves of the data into its group action.
+
+    For representation learning with a fixed group: samples ``x`` are moved
+    by known group elements ``h`` (a shift, a rotation) to ``x' = h.x``. An
+    equivariant encoder gives ``E(x') = g(h) (E(x) - c) + c`` with ``g(h) =
+    expm(sum_i a_i L_i)`` for coefficients ``a = M p`` linear in the move's
+    known Lie algebra coordinates ``p``. The latent's axes are arbitrary, so
+    the orthogonal map ``M`` (e.g. which latent plane carries which shift, in
+    which direction; for SO(3) a change of axes) is fitted: every signed
+    permutation is tried and the best three are refined by least squares
+    over rotations. ``M`` is kept orthogonal so that a latent ignoring the
+    moves cannot pass as the trivial representation. The error is
+
+    ``sum ||g(M p)(z - c) + c - z'||^2 / sum ||z' - c||^2``,
+
+    0 for an exactly equivariant latent; a latent that ignores the moves
+    gives about 2 for moves spread over a whole rotation.
+
+    Parameters
+    ----------
+    Z : array-like of shape (n_samples, k)
+        Latents of the samples, ``E(x)``.
+    Z_moved : array-like of shape (n_samples, k)
+        Latents of the moved samples, ``E(h.x)``.
+    move_coordinates : array-like of shape (n_samples, c)
+        Lie algebra coordinates of each move ``h`` in the known group (e.g.
+        ``GroupOrbitData.move_coordinates``), one per generator.
+    generators : array-like of shape (c, k, k)
+        The latent Lie algebra basis (``generators_`` of a fit).
+    center : array-like of shape (k,), default=None
+        The point the group acts about (``center_``); the origin if None.
+    return_map : bool, default=False
+        Also return the fitted ``M``, shape ``(c, c)``.
+    max_fit_samples : int, default=500
+        At most this many samples (drawn with ``random_state``) fit ``M``;
+        the error is computed on all.
+    random_state : int, RandomState instance or None, default=0
+
+    Returns
+    -------
+    error : float
+    M : ndarray of shape (c, c)
+        Only with ``return_map=True``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symlearn.groups import group_basis
+    >>> from symlearn.metrics import equivariance_error
+    >>> L = group_basis("so2", 2)
+    >>> rng = np.random.RandomState(0)
+    >>> Z = rng.normal(size=(50, 2))
+    >>> angles = rng.uniform(-np.pi, np.pi, size=(50, 1))
+    >>> c, s = np.cos(-angles[:, 0]), np.sin(-angles[:, 0])  # turns the other way
+    >>> Z_moved = np.stack([c * Z[:, 0] - s * Z[:, 1], s * Z[:, 0] + c * Z[:, 1]], 1)
+    >>> error, M = equivariance_error(Z, Z_moved, angles, L, return_map=True)
+    >>> round(error, 6), M.round(3).tolist()
+    (0.0, [[-1.0]])
+    """
+    Z = _check_samples(Z, "Z")
+    Z_moved = _check_samples(Z_moved, "Z_moved")
+    _check_same_shape(Z, Z_moved, "Z", "Z_moved")
+    coordinates = _check_samples(move_coordinates, "move_coordinates")
+    generators = _check_generators(generators, "generators")
+    n, k = Z.shape
+    if len(coordinates) != n:
+        raise ValueError(
+            f"move_coordinates has {len(coordinates)} rows, but Z has {n} samples"
+        )
+    if generators.shape[1] != k:
+        raise ValueError(
+            f"generators act on {generators.shape[1]}-d latents, Z has width {k}"
+        )
+    center = np.zeros(k) if center is None else np.asarray(center, dtype=np.float64)
+    if center.shape != (k,):
+        raise ValueError(f"center must have shape ({k},), got {center.shape}")
+    size = generators.shape[0]
+    if coordinates.shape[1] != size:
+        raise ValueError(
+            f"move_coordinates has {coordinates.shape[1]} columns, but there are "
+            f"{size} generators: the known group and the latent one must match"
+        )
+    skew_rows, skew_cols = np.triu_indices(size, 1)
+
+    def coefficient_map(start: np.ndarray, angles: np.ndarray) -> np.ndarray:
+        skew = np.zeros((size, size))
+        skew[skew_rows, skew_cols] = angles
+        return start @ expm(skew - skew.T)
+
+    def residuals(angles: np.ndarray, start: np.ndarray, rows) -> np.ndarray:
+        M = coefficient_map(start, angles)
+        algebra = np.einsum("np,cp,ckl->nkl", coordinates[rows], M, generators)
+        predicted = np.einsum("nkl,nl->nk", expm(algebra), Z[rows] - center)
+        return (predicted + center - Z_moved[rows]).ravel()
+
+    def loss(angles, start, rows=slice(None)) -> float:
+        return float(np.sum(residuals(angles, start, rows) ** 2))
+
+    rng = check_random_state(random_state)
+    rows = rng.choice(n, min(n, max_fit_samples), replace=False)
+    no_turn = np.zeros(len(skew_rows))
+    starts = sorted(_signed_permutations(size), key=lambda S: loss(no_turn, S, rows))
+    fits = []
+    for start in starts[:3]:
+        angles = no_turn
+        if len(no_turn):
+            angles = least_squares(residuals, no_turn, args=(start, rows)).x
+        fits.append((loss(angles, start, rows), start, angles))
+    _, start, angles = min(fits, key=lambda fit: fit[0])
+    error = loss(angles, start) / np.sum((Z_moved - center) ** 2)
+    M = coefficient_map(start, angles)
+    return (float(error), M) if return_map else float(error)
 
 
 # ---------------------------------------------------------------------------

@@ -3,8 +3,10 @@ import pytest
 from scipy.linalg import expm
 from sklearn.exceptions import NotFittedError
 
+from symlearn.groups import group_basis
 from symlearn.metrics import (
     displacement,
+    equivariance_error,
     full_group_coefficients,
     generator_similarity,
     invariance_error,
@@ -270,3 +272,53 @@ def test_symmetry_report_bad_input(ring):
         symmetry_report(FakeEstimator([ROTATION]), ring, n_draws=0)
     with pytest.raises(ValueError, match="2-d"):
         symmetry_report(FakeEstimator([ROTATION]), ring[:, 0])
+
+
+def _conjugated_rotations(n, seed):
+    """Latents moved by ``Q R Q^T`` for known rotations ``R`` (rotation vectors)."""
+    from scipy.spatial.transform import Rotation
+
+    rng = np.random.RandomState(seed)
+    rotations = Rotation.random(n, random_state=seed)
+    Q = Rotation.random(random_state=seed + 1).as_matrix()
+    Z = rng.normal(size=(n, 3))
+    moved = np.einsum("kl,nlm,mj,nj->nk", Q, rotations.as_matrix(), Q.T, Z)
+    return Z, moved, rotations.as_rotvec(), Q
+
+
+def test_equivariance_error_recovers_a_change_of_latent_axes():
+    Z, moved, rotvecs, Q = _conjugated_rotations(200, 0)
+    error, M = equivariance_error(
+        Z, moved, rotvecs, group_basis("so3", 3), return_map=True
+    )
+    assert error < 1e-10
+    np.testing.assert_allclose(M, Q, atol=1e-6)
+
+
+def test_equivariance_error_of_a_latent_ignoring_the_moves_is_large():
+    Z, _, rotvecs, _ = _conjugated_rotations(200, 0)
+    # The trivial representation is not accepted: the map is kept orthogonal.
+    assert equivariance_error(Z, Z, rotvecs, group_basis("so3", 3)) > 1.0
+
+
+def test_equivariance_error_about_a_center_and_with_noise():
+    Z, moved, rotvecs, _ = _conjugated_rotations(200, 3)
+    center = np.array([1.0, -2.0, 0.5])
+    L = group_basis("so3", 3)
+    assert equivariance_error(Z + center, moved + center, rotvecs, L, center) < 1e-10
+    noise = 0.1 * np.random.RandomState(0).normal(size=moved.shape)
+    noisy = equivariance_error(Z, moved + noise, rotvecs, L)
+    assert 0.005 < noisy < 0.02  # about the noise's share of the variance
+
+
+def test_equivariance_error_bad_input():
+    Z, moved, rotvecs, _ = _conjugated_rotations(20, 0)
+    L = group_basis("so3", 3)
+    with pytest.raises(ValueError, match="move_coordinates has 19 rows"):
+        equivariance_error(Z, moved, rotvecs[:19], L)
+    with pytest.raises(ValueError, match="2 columns, but there are 3 generators"):
+        equivariance_error(Z, moved, rotvecs[:, :2], L)
+    with pytest.raises(ValueError, match="same shape"):
+        equivariance_error(Z, moved[:, :2], rotvecs, L)
+    with pytest.raises(ValueError, match="center must have shape"):
+        equivariance_error(Z, moved, rotvecs, L, center=np.zeros(2))

@@ -4,7 +4,10 @@ Every autoencoder acts on the last axis only, so a batch of windows
 ``(batch, window, n_features)`` is encoded to ``(batch, window, latent_dim)``.
 """
 
+import math
 from collections.abc import Sequence
+from itertools import pairwise
+from numbers import Integral
 
 import torch
 import torch.nn.functional as F
@@ -196,49 +199,10 @@ LATENT_NORMS = {
 }
 
 
-class MLPAutoencoder(nn.Module):
-    """Fully connected autoencoder with an orthogonal, batch-normalised latent.
-
-    The last encoder layer has orthonormal rows and the latent is normalised
-    by a batch norm without affine parameters: together they stop the encoder
-    from collapsing or stretching the latent to fool the discriminator.
-
-    Parameters
-    ----------
-    n_features : int
-        Width ``d`` of a state.
-    latent_dim : int
-        Width ``k`` of a latent.
-    hidden_sizes : sequence of int
-        Widths of the hidden layers of the encoder; the decoder mirrors them.
-    activation : str
-        One of ``ACTIVATIONS``.
-    latent_norm : {"running", "batch"}
-        Standardise the latent with running statistics
-        (``RunningStandardization``) or with a batch norm (the paper's choice).
-
-    Shapes
-    ------
-    ``encode``: ``(..., d) -> (..., k)``; ``decode``: ``(..., k) -> (..., d)``.
-    """
-
-    def __init__(
-        self,
-        n_features: int,
-        latent_dim: int,
-        hidden_sizes: Sequence[int] = (128, 128, 128),
-        activation: str = "relu",
-        latent_norm: str = "running",
-    ):
-        super().__init__()
-        hidden_sizes = tuple(hidden_sizes)
-        last_width = hidden_sizes[-1] if hidden_sizes else n_features
-        self.encoder = nn.Sequential(
-            make_mlp(n_features, hidden_sizes, None, activation),
-            OrthogonalLinear(last_width, latent_dim),
-            LATENT_NORMS[latent_norm](latent_dim),
-        )
-        self.decoder = make_mlp(latent_dim, hidden_sizes[::-1], n_features, activation)
+class _EncoderDecoder(nn.Module):
+    """Shared interface: ``encoder`` is a sequence whose last module
+    normalises the latent, ``decoder`` maps latents back; both act on flat
+    states ``(n, d)`` and the methods accept any leading axes."""
 
     def encode_raw(self, x: torch.Tensor) -> torch.Tensor:
         """The latent before normalisation, shape ``(..., k)``."""
@@ -255,6 +219,178 @@ class MLPAutoencoder(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.decode(self.encode(x))
+
+
+def _latent_head(
+    in_features: int,
+    latent_dim: int,
+    hidden_sizes: tuple[int, ...],
+    activation: str,
+    latent_norm: str,
+) -> list[nn.Module]:
+    """Hidden layers, an orthogonal map to the latent, the latent norm.
+
+    The orthonormal rows and the normalisation together stop the encoder from
+    collapsing or stretching the latent to fool the discriminator.
+    """
+    last_width = hidden_sizes[-1] if hidden_sizes else in_features
+    return [
+        make_mlp(in_features, hidden_sizes, None, activation),
+        OrthogonalLinear(last_width, latent_dim),
+        LATENT_NORMS[latent_norm](latent_dim),
+    ]
+
+
+class MLPAutoencoder(_EncoderDecoder):
+    """Fully connected autoencoder with an orthogonal, normalised latent.
+
+    Parameters
+    ----------
+    n_features : int
+        Width ``d`` of a state.
+    latent_dim : int
+        Width ``k`` of a latent.
+    hidden_sizes : sequence of int
+        Widths of the hidden layers of the encoder; the decoder mirrors them.
+    activation : str
+        One of ``ACTIVATIONS``.
+    latent_norm : {"running", "whiten", "batch"}
+        How the latent is normalised (``LATENT_NORMS``): running
+        standardisation, running whitening, or a batch norm (the paper's).
+
+    Shapes
+    ------
+    ``encode``: ``(..., d) -> (..., k)``; ``decode``: ``(..., k) -> (..., d)``.
+    """
+
+    def __init__(
+        self,
+        n_features: int,
+        latent_dim: int,
+        hidden_sizes: Sequence[int] = (128, 128, 128),
+        activation: str = "relu",
+        latent_norm: str = "running",
+    ):
+        super().__init__()
+        hidden_sizes = tuple(hidden_sizes)
+        self.encoder = nn.Sequential(
+            *_latent_head(n_features, latent_dim, hidden_sizes, activation, latent_norm)
+        )
+        self.decoder = make_mlp(latent_dim, hidden_sizes[::-1], n_features, activation)
+
+
+CONV_LAYERS = {
+    1: (nn.Conv1d, nn.ConvTranspose1d),
+    2: (nn.Conv2d, nn.ConvTranspose2d),
+}
+
+
+def _halved(size: int) -> int:
+    """Spatial size after a convolution of kernel 3, stride 2, padding 1."""
+    return (size - 1) // 2 + 1
+
+
+class ConvAutoencoder(_EncoderDecoder):
+    """Convolutional autoencoder for signals (1-d) or images (2-d).
+
+    States stay flat rows ``(n, d)`` as sklearn expects; the encoder views
+    each as an array of ``input_shape`` (channels first), and each of its
+    convolutions (kernel 3, stride 2) halves the spatial size. Fully
+    connected layers then map the features to an orthogonal, normalised
+    latent as in :class:`MLPAutoencoder`. The decoder mirrors the encoder
+    with transposed convolutions that restore the exact input size, odd or
+    even.
+
+    Parameters
+    ----------
+    n_features : int
+        Width ``d`` of a flat state, ``prod(input_shape)``.
+    latent_dim : int
+        Width ``k`` of a latent.
+    input_shape : tuple of int
+        ``(channels, length)`` for signals or ``(channels, height, width)``
+        for images.
+    channels : sequence of int
+        Output channels of the encoder's convolutions.
+    hidden_sizes : sequence of int
+        Widths of the fully connected layers after the convolutions.
+    activation : str
+        One of ``ACTIVATIONS``.
+    latent_norm : str
+        One of ``LATENT_NORMS``.
+
+    Shapes
+    ------
+    ``encode``: ``(..., d) -> (..., k)``; ``decode``: ``(..., k) -> (..., d)``.
+    """
+
+    def __init__(
+        self,
+        n_features: int,
+        latent_dim: int,
+        input_shape: Sequence[int],
+        channels: Sequence[int] = (16, 32, 64),
+        hidden_sizes: Sequence[int] = (128,),
+        activation: str = "silu",
+        latent_norm: str = "whiten",
+    ):
+        super().__init__()
+        input_shape = tuple(input_shape)
+        check_input_shape(input_shape, n_features)
+        conv, transposed = CONV_LAYERS[len(input_shape) - 1]
+        widths = [input_shape[0], *channels]
+        sizes = [input_shape[1:]]
+        for _ in channels:
+            sizes.append(tuple(_halved(size) for size in sizes[-1]))
+        flat = widths[-1] * math.prod(sizes[-1])
+        hidden_sizes = tuple(hidden_sizes)
+
+        down: list[nn.Module] = [nn.Unflatten(1, input_shape)]
+        for c_in, c_out in pairwise(widths):
+            down += [
+                conv(c_in, c_out, 3, stride=2, padding=1),
+                ACTIVATIONS[activation](),
+            ]
+        down.append(nn.Flatten())
+        self.encoder = nn.Sequential(
+            *down,
+            *_latent_head(flat, latent_dim, hidden_sizes, activation, latent_norm),
+        )
+
+        up: list[nn.Module] = [
+            make_mlp(latent_dim, hidden_sizes[::-1], flat, activation),
+            ACTIVATIONS[activation](),
+            nn.Unflatten(1, (widths[-1], *sizes[-1])),
+        ]
+        layers = list(zip(widths[:0:-1], widths[-2::-1], sizes[-2::-1], strict=True))
+        for number, (c_in, c_out, size) in enumerate(layers):
+            # stride 2 maps s to 2 s - 1 (+1 with output padding): the target
+            # size decides, so odd and even sizes come back exactly.
+            extra = tuple(target - (2 * _halved(target) - 1) for target in size)
+            up.append(
+                transposed(c_in, c_out, 3, stride=2, padding=1, output_padding=extra)
+            )
+            if number < len(layers) - 1:
+                up.append(ACTIVATIONS[activation]())
+        up.append(nn.Flatten())
+        self.decoder = nn.Sequential(*up)
+
+
+def check_input_shape(input_shape: tuple, n_features: int) -> None:
+    """``input_shape`` must be channels first, 1-d or 2-d, and hold exactly
+    ``n_features`` values."""
+    if len(input_shape) not in (2, 3) or not all(
+        isinstance(size, Integral) and size >= 1 for size in input_shape
+    ):
+        raise ValueError(
+            f"input_shape={input_shape!r} must be (channels, length) or "
+            "(channels, height, width) of positive integers"
+        )
+    if math.prod(input_shape) != n_features:
+        raise ValueError(
+            f"input_shape={input_shape!r} holds {math.prod(input_shape)} values, "
+            f"but the data has n_features={n_features}"
+        )
 
 
 class IdentityAutoencoder(nn.Module):
