@@ -118,3 +118,63 @@ def plot_history(estimator, ax=None):
     ax.set_yscale("log")
     ax.legend()
     return ax
+
+
+def plot_frames(
+    estimator, X, coefficients=None, n_frames: int = 4, channel: int = 0, axes=None
+):
+    """Real signals or images next to the same ones moved by the group.
+
+    Each state is viewed in the estimator's ``input_shape``: a signal
+    ``(channels, length)`` is drawn as a curve (real and moved in one
+    panel), an image ``(channels, height, width)`` as a picture (real above,
+    moved below).
+
+    Parameters
+    ----------
+    estimator : fitted LatentSymmetryDiscoverer
+        With ``input_shape`` set.
+    X : array of shape (n_samples, n_features)
+        The first ``n_frames`` states are drawn.
+    coefficients : array of shape (n_generators,) or (n_frames, n_generators)
+        Group element(s) moving the frames; ``None`` draws them from the
+        training distribution (seeded).
+    n_frames : int
+    channel : int
+        The channel drawn.
+    axes : array of matplotlib axes, optional
+        ``n_frames`` axes for signals, ``(2, n_frames)`` for images.
+
+    Returns
+    -------
+    array of matplotlib axes
+    """
+    import matplotlib.pyplot as plt
+
+    check_is_fitted(estimator)
+    shape = estimator.input_shape
+    if shape is None:
+        raise ValueError("plot_frames needs an estimator fitted with input_shape")
+    frames = np.asarray(X)[:n_frames]
+    moved = estimator.apply_group(frames, coefficients, random_state=0)
+    frames = frames.reshape(len(frames), *shape)[:, channel]
+    moved = moved.reshape(len(moved), *shape)[:, channel]
+    is_image = len(shape) == 3
+    if axes is None:
+        rows = 2 if is_image else 1
+        _, axes = plt.subplots(rows, len(frames), squeeze=False)
+        axes = axes if is_image else axes[0]
+    for i, (real, image) in enumerate(zip(frames, moved, strict=True)):
+        if is_image:
+            low, high = real.min(), real.max()
+            axes[0, i].imshow(real, vmin=low, vmax=high)
+            axes[1, i].imshow(image, vmin=low, vmax=high)
+            axes[0, i].set_title("real", fontsize=8)
+            axes[1, i].set_title("moved", fontsize=8)
+            for ax in axes[:, i]:
+                ax.set_axis_off()
+        else:
+            axes[i].plot(real, label="real")
+            axes[i].plot(image, label="moved")
+            axes[i].legend(fontsize=6)
+    return axes

@@ -31,3 +31,25 @@ def test_plot_transformed_and_history(fitted, pendulum):
     ax = plotting.plot_history(fitted)
     assert len(ax.lines) == 3
     np.testing.assert_array_equal(ax.lines[0].get_xdata(), [1, 2])
+
+
+def test_plot_frames_draws_images_real_above_moved():
+    X = np.random.RandomState(0).normal(size=(32, 2 * 5 * 5))
+    est = small_discoverer(input_shape=(2, 5, 5)).fit(X)
+    axes = plotting.plot_frames(est, X, [1.0], n_frames=3)
+    assert axes.shape == (2, 3)
+    moved = est.apply_group(X[:1], [1.0]).reshape(2, 5, 5)[0]
+    drawn = axes[1, 0].images[0].get_array()
+    np.testing.assert_allclose(drawn, moved, rtol=1e-4, atol=1e-5)
+
+
+def test_plot_frames_draws_signals_as_curves():
+    X = np.random.RandomState(0).normal(size=(32, 8))
+    est = small_discoverer(input_shape=(1, 8)).fit(X)
+    axes = plotting.plot_frames(est, X, n_frames=2)
+    assert len(axes) == 2 and len(axes[0].lines) == 2
+
+
+def test_plot_frames_needs_an_input_shape(fitted, pendulum):
+    with pytest.raises(ValueError, match="input_shape"):
+        plotting.plot_frames(fitted, pendulum.states)
