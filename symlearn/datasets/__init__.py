@@ -1,14 +1,19 @@
 """Synthetic data sets with known symmetries and conserved quantities."""
 
-from ._base import TrajectoryData
+from ._base import GroupOrbitData, TrajectoryData
+from .double_bump import make_double_bump
 from .linear import make_circles, make_spheres
 from .lotka_volterra import make_lotka_volterra
 from .pendulum import make_pendulum
+from .rotating_object import make_rotating_object
 
 __all__ = [
+    "GroupOrbitData",
     "TrajectoryData",
     "make_circles",
+    "make_double_bump",
     "make_lotka_volterra",
     "make_pendulum",
+    "make_rotating_object",
     "make_spheres",
 ]

@@ -1,0 +1,298 @@
+"""Tests for the high-dimensional data sets: fields, movies, signals, images."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+from scipy.linalg import expm
+from scipy.spatial.transform import Rotation
+
+from symlearn.datasets import (
+    GroupOrbitData,
+    make_double_bump,
+    make_rotating_object,
+)
+from symlearn.datasets import rotating_object as rotating_module
+from symlearn.groups import group_basis
+
+# --------------------------------------------------------------- double bump
+
+
+def _bumps(length, width):
+    rectangle = np.zeros(length)
+    rectangle[:width] = 1
+    triangle = np.zeros(length)
+    triangle[:width] = 1 - np.abs(np.linspace(-1, 1, width))
+    return rectangle, triangle
+
+
+@pytest.fixture(scope="module")
+def double_bump():
+    return make_double_bump(random_state=0)
+
+
+def test_double_bump_shapes(double_bump):
+    data = double_bump
+    assert isinstance(data, GroupOrbitData)
+    assert data.states.shape == (256, 64)
+    assert data.state_shape == (1, 64)
+    assert data.parameters.shape == (256, 2)
+    assert np.issubdtype(data.parameters.dtype, np.integer)
+    assert data.parameters.min() >= 0 and data.parameters.max() < 64
+    assert data.group == "so2+so2"
+    assert data.name == "double_bump"
+    # Both shifts take many values, independently.
+    assert len(np.unique(data.parameters[:, 0])) > 40
+    assert abs(np.corrcoef(data.parameters.T)[0, 1]) < 0.2
+
+
+def test_double_bump_reference_and_states(double_bump):
+    rectangle, triangle = _bumps(64, 16)
+    # The triangle is zero at its ends and peaks in its middle.
+    assert triangle[0] == triangle[15] == 0
+    assert np.argmax(triangle) in (7, 8)
+    assert triangle[7] == pytest.approx(triangle[8])
+    reference = double_bump.move(-double_bump.parameters)
+    np.testing.assert_allclose(
+        reference, np.tile(0.5 * (rectangle + triangle), (256, 1))
+    )
+    for state, (s1, s2) in zip(double_bump.states, double_bump.parameters, strict=True):
+        expected = 0.5 * (np.roll(rectangle, s1) + np.roll(triangle, s2))
+        np.testing.assert_allclose(state, expected)
+
+
+def test_double_bump_move_rolls_each_bump():
+    data = make_double_bump(n_samples=20, length=40, width=9, random_state=1)
+    rectangle, triangle = _bumps(40, 9)
+    moves = np.random.RandomState(0).randint(-100, 100, size=(20, 2))
+    moved = data.move(moves)
+    shifts = data.parameters + moves
+    for state, (s1, s2) in zip(moved, shifts, strict=True):
+        np.testing.assert_allclose(
+            state, 0.5 * (np.roll(rectangle, s1) + np.roll(triangle, s2))
+        )
+    np.testing.assert_array_equal(data.move(np.zeros((20, 2), int)), data.states)
+
+
+def test_double_bump_move_coordinates():
+    data = make_double_bump(n_samples=4, length=64, random_state=0)
+    moves = np.array([[0, 1], [16, 32], [48, 63], [64, -16]])
+    expected = 2 * np.pi / 64 * np.array([[0, 1], [16, 32], [-16, -1], [0, -16]])
+    np.testing.assert_allclose(data.move_coordinates(moves), expected, atol=1e-12)
+    angles = data.move_coordinates(data.sample_moves(500, random_state=0))
+    assert np.all((angles > -np.pi) & (angles <= np.pi))
+    # In the basis of group_basis("so2+so2", 4), the coordinates exponentiate
+    # to rotations by 2 pi s / L on each plane.
+    basis = group_basis("so2+so2", 4)
+    for move, coordinates in zip(moves, data.move_coordinates(moves), strict=True):
+        rotation = expm(np.tensordot(coordinates, basis, axes=1))
+        for block, shift in zip((slice(0, 2), slice(2, 4)), move, strict=True):
+            angle = 2 * np.pi * shift / 64
+            np.testing.assert_allclose(
+                rotation[block, block],
+                [[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]],
+                atol=1e-12,
+            )
+
+
+def test_double_bump_reproducible():
+    a = make_double_bump(n_samples=30, random_state=5)
+    b = make_double_bump(n_samples=30, random_state=5)
+    c = make_double_bump(n_samples=30, random_state=6)
+    np.testing.assert_array_equal(a.states, b.states)
+    np.testing.assert_array_equal(a.parameters, b.parameters)
+    assert not np.array_equal(a.parameters, c.parameters)
+    np.testing.assert_array_equal(a.sample_moves(5, 0), b.sample_moves(5, 0))
+    moves = a.sample_moves(1000, random_state=0)
+    assert moves.shape == (1000, 2) and np.issubdtype(moves.dtype, np.integer)
+    assert moves.min() == 0 and moves.max() == 63
+
+
+def test_double_bump_bad_moves(double_bump):
+    with pytest.raises(ValueError, match="one row per sample"):
+        double_bump.move(np.zeros((3, 2), int))
+    with pytest.raises(ValueError, match="shape"):
+        double_bump.move(np.zeros((256, 3), int))
+    with pytest.raises(ValueError, match="shape"):
+        double_bump.move_coordinates(np.zeros(2, int))
+    with pytest.raises(ValueError, match="integers"):
+        double_bump.move(np.full((256, 2), 0.5))
+    with pytest.raises(ValueError, match="n must be"):
+        double_bump.sample_moves(0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        ({"n_samples": 0}, "n_samples"),
+        ({"length": 3, "width": 3}, "length"),
+        ({"width": 2}, "width"),
+        ({"width": 64}, "width"),
+        ({"width": 16.0}, "width"),
+    ],
+)
+def test_double_bump_bad_arguments(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        make_double_bump(**kwargs)
+
+
+# ----------------------------------------------------------- rotating object
+
+
+@pytest.fixture(scope="module")
+def rotating_object():
+    return make_rotating_object(random_state=0)
+
+
+def _render_directly(rotation, image_size=16, n_views=3):
+    """Sum over blobs of weight * exp(-|p - q|^2 / (2 sigma^2)), pixel by pixel."""
+    grid = np.linspace(-1.1, 1.1, image_size)
+    vertical, horizontal = np.meshgrid(grid, grid, indexing="ij")
+    centres = rotating_module._CENTRES @ rotation.T
+    views = []
+    for h_axis, v_axis in [(0, 1), (1, 2), (2, 0)][:n_views]:
+        image = np.zeros((image_size, image_size))
+        for centre, sigma, weight in zip(
+            centres, rotating_module._SIGMAS, rotating_module._WEIGHTS, strict=True
+        ):
+            distance2 = (horizontal - centre[h_axis]) ** 2 + (
+                vertical - centre[v_axis]
+            ) ** 2
+            image += weight * np.exp(-distance2 / (2 * sigma**2))
+        views.append(image)
+    return np.stack(views).ravel()
+
+
+def test_rotating_object_shapes(rotating_object):
+    data = rotating_object
+    assert isinstance(data, GroupOrbitData)
+    assert data.states.shape == (256, 3 * 16 * 16)
+    assert data.state_shape == (3, 16, 16)
+    assert data.parameters.shape == (256, 3, 3)
+    assert data.group == "so3"
+    assert data.name == "rotating_object"
+    gram = np.einsum("nji,njk->nik", data.parameters, data.parameters)
+    np.testing.assert_allclose(gram, np.broadcast_to(np.eye(3), gram.shape), atol=1e-12)
+    np.testing.assert_allclose(np.linalg.det(data.parameters), 1.0)
+    small = make_rotating_object(n_samples=2, image_size=8, n_views=1, random_state=0)
+    assert small.states.shape == (2, 64) and small.state_shape == (1, 8, 8)
+
+
+def test_rotating_object_renders_formula(rotating_object):
+    for state, rotation in zip(
+        rotating_object.states[:5], rotating_object.parameters[:5], strict=True
+    ):
+        np.testing.assert_allclose(state, _render_directly(rotation), atol=1e-12)
+
+
+def test_rotating_object_reproducible():
+    a = make_rotating_object(n_samples=10, random_state=3)
+    b = make_rotating_object(n_samples=10, random_state=3)
+    c = make_rotating_object(n_samples=10, random_state=4)
+    np.testing.assert_array_equal(a.states, b.states)
+    np.testing.assert_array_equal(a.parameters, b.parameters)
+    assert not np.allclose(a.parameters, c.parameters)
+    np.testing.assert_array_equal(a.sample_moves(4, 0), b.sample_moves(4, 0))
+
+
+def test_rotating_object_rotations_uniform():
+    data = make_rotating_object(n_samples=1, random_state=0)
+    moves = data.sample_moves(4000, random_state=0)
+    # Haar measure: E[R] = 0 and E[R_ij^2] = 1/3.
+    np.testing.assert_allclose(moves.mean(axis=0), 0.0, atol=0.05)
+    np.testing.assert_allclose((moves**2).mean(axis=0), 1 / 3, atol=0.03)
+
+
+def test_rotating_object_move_coordinates_exponentiate(rotating_object):
+    basis = group_basis("so3", 3)
+    moves = np.concatenate(
+        [rotating_object.sample_moves(50, random_state=1), np.eye(3)[None]]
+    )
+    coordinates = rotating_object.move_coordinates(moves)
+    assert coordinates.shape == (51, 3)
+    np.testing.assert_allclose(coordinates[-1], 0.0, atol=1e-12)
+    for rotation, omega in zip(moves, coordinates, strict=True):
+        np.testing.assert_allclose(
+            expm(np.tensordot(omega, basis, axes=1)), rotation, atol=1e-10
+        )
+    # A rotation by angle a about z has coordinates (0, 0, a).
+    about_z = Rotation.from_euler("z", 0.7).as_matrix()[None]
+    np.testing.assert_allclose(
+        rotating_object.move_coordinates(about_z), [[0, 0, 0.7]], atol=1e-12
+    )
+
+
+def test_rotating_object_move(rotating_object):
+    moves = rotating_object.sample_moves(256, random_state=2)
+    moved = rotating_object.move(moves)
+    assert moved.shape == rotating_object.states.shape
+    composed = moves @ rotating_object.parameters
+    for i in range(0, 256, 51):
+        np.testing.assert_allclose(moved[i], _render_directly(composed[i]), atol=1e-12)
+    identity = np.broadcast_to(np.eye(3), (256, 3, 3))
+    np.testing.assert_allclose(rotating_object.move(identity), rotating_object.states)
+
+
+def test_rotating_object_is_asymmetric(rotating_object):
+    first = rotating_object.sample_moves(50, random_state=3)
+    second = rotating_object.sample_moves(50, random_state=4)
+    a, b = rotating_object._render(first), rotating_object._render(second)
+    difference = np.linalg.norm(a - b, axis=1) / np.linalg.norm(a, axis=1)
+    assert difference.min() > 0.2  # measured 0.63
+    # Candidate discrete symmetries (half, third and quarter turns about the
+    # coordinate axes and random axes) all change the images.
+    identity = rotating_object._render(np.eye(3)[None])
+    axes = np.concatenate([np.eye(3), Rotation.random(20, random_state=5).as_rotvec()])
+    axes /= np.linalg.norm(axes, axis=1, keepdims=True)
+    for angle in (np.pi, 2 * np.pi / 3, np.pi / 2):
+        turned = rotating_object._render(Rotation.from_rotvec(angle * axes).as_matrix())
+        change = np.linalg.norm(turned - identity, axis=1) / np.linalg.norm(identity)
+        assert change.min() > 0.2
+
+
+def test_rotating_object_stays_in_view():
+    data = make_rotating_object(n_samples=500, random_state=6)
+    images = data.states.reshape(-1, *data.state_shape)
+    border = np.ones(data.state_shape, dtype=bool)
+    border[:, 2:-2, 2:-2] = False
+    mass_near_border = images[:, border].sum(axis=1) / images.sum(axis=(1, 2, 3))
+    assert mass_near_border.max() < 1e-3
+
+
+def test_rotating_object_bad_moves(rotating_object):
+    reflection = np.broadcast_to(np.diag([1.0, 1.0, -1.0]), (256, 3, 3))
+    with pytest.raises(ValueError, match="reflections"):
+        rotating_object.move(reflection)
+    with pytest.raises(ValueError, match="orthogonal"):
+        rotating_object.move_coordinates(2 * np.eye(3)[None])
+    with pytest.raises(ValueError, match="shape"):
+        rotating_object.move(np.zeros((256, 2, 2)))
+    with pytest.raises(ValueError, match="one row per sample"):
+        rotating_object.move(np.broadcast_to(np.eye(3), (5, 3, 3)))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        ({"n_samples": 0}, "n_samples"),
+        ({"image_size": 3}, "image_size"),
+        ({"n_views": 0}, "n_views"),
+        ({"n_views": 4}, "n_views"),
+    ],
+)
+def test_rotating_object_bad_arguments(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        make_rotating_object(**kwargs)
+
+
+# ---------------------------------------------------------------- containers
+
+
+def test_group_orbit_data_checks(double_bump):
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        double_bump.group = "so3"
+    with pytest.raises(ValueError, match="state_shape"):
+        dataclasses.replace(double_bump, state_shape=(2, 64))
+    with pytest.raises(ValueError, match="one row per state"):
+        dataclasses.replace(double_bump, parameters=double_bump.parameters[:3])
+    assert group_basis(double_bump.group, 4).shape == (2, 4, 4)
