@@ -5,6 +5,7 @@ from .double_bump import make_double_bump
 from .linear import make_circles, make_spheres
 from .lotka_volterra import make_lotka_volterra
 from .pendulum import make_pendulum
+from .pendulum_movie import make_pendulum_movie
 from .rotating_object import make_rotating_object
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "make_double_bump",
     "make_lotka_volterra",
     "make_pendulum",
+    "make_pendulum_movie",
     "make_rotating_object",
     "make_spheres",
 ]
