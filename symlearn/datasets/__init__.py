@@ -6,6 +6,7 @@ from .linear import make_circles, make_spheres
 from .lotka_volterra import make_lotka_volterra
 from .pendulum import make_pendulum
 from .pendulum_movie import make_pendulum_movie
+from .reaction_diffusion import make_reaction_diffusion
 from .rotating_object import make_rotating_object
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "make_lotka_volterra",
     "make_pendulum",
     "make_pendulum_movie",
+    "make_reaction_diffusion",
     "make_rotating_object",
     "make_spheres",
 ]
