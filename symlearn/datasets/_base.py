@@ -5,13 +5,13 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy.integrate import solve_ivp
 from sklearn.utils import check_random_state
 
-__all__ = ["TrajectoryData"]
+__all__ = ["GroupOrbitData", "TrajectoryData"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,11 @@ class TrajectoryData:
         Names of the d state variables.
     name : str
         Name of the data set.
+    state_shape : tuple of int or None, default=None
+        Shape of one state read as a signal, image or field, channels first
+        (for example ``(2, 51, 51)`` for two 51 x 51 images), with
+        ``prod(state_shape) == d``; ``states.reshape(-1, *state_shape)``
+        recovers the images. None for plain state vectors.
 
     Examples
     --------
@@ -51,6 +56,12 @@ class TrajectoryData:
     invariant: Callable[[np.ndarray], np.ndarray]
     feature_names: list[str]
     name: str
+    state_shape: tuple[int, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.state_shape is not None:
+            shape = _check_state_shape(self.state_shape, len(self.feature_names))
+            object.__setattr__(self, "state_shape", shape)
 
     @property
     def states(self) -> np.ndarray:
@@ -126,6 +137,190 @@ class TrajectoryData:
             trajectories=[self.trajectories[i] for i in indices],
             derivatives=[self.derivatives[i] for i in indices],
         )
+
+
+def _check_state_shape(state_shape: object, n_features: int) -> tuple[int, ...]:
+    """Return ``state_shape`` as a tuple of ints whose product is ``n_features``."""
+    try:
+        shape = tuple(int(size) for size in state_shape)  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"state_shape must be a tuple of ints, got {state_shape!r}."
+        ) from None
+    if not shape or min(shape) < 1 or math.prod(shape) != n_features:
+        raise ValueError(
+            f"state_shape must be positive sizes whose product is the state "
+            f"dimension {n_features}, got {state_shape!r}."
+        )
+    return shape
+
+
+@dataclass(frozen=True)
+class GroupOrbitData:
+    """Static samples made by a known group acting on one reference object.
+
+    Sample ``i`` is the reference object moved by the group element
+    ``parameters[i]``. The data set keeps the means to move samples further,
+    so that the action of the known group can be checked against a learnt
+    one: :meth:`move` applies group elements to the samples and
+    :meth:`move_coordinates` gives the Lie algebra coordinates of group
+    elements in the basis ``symlearn.groups.group_basis(group, latent_dim)``.
+
+    Parameters
+    ----------
+    states : ndarray of shape (n, d)
+        The samples, one flattened signal or image per row.
+    parameters : ndarray of shape (n, ...)
+        The group element that produced each sample, in the data set's own
+        units (for example integer shifts or rotation matrices).
+    state_shape : tuple of int
+        Shape of one sample as a signal or image, channels first, with
+        ``prod(state_shape) == d``.
+    group : str
+        Name of the group, accepted by :func:`symlearn.groups.group_basis`
+        (for example ``"so2+so2"`` or ``"so3"``).
+    name : str
+        Name of the data set.
+
+    Notes
+    -----
+    The remaining fields are private callables set by the generator:
+    ``_render`` maps group elements to states, ``_compose(moves, parameters)``
+    gives the group product ``moves * parameters``, ``_sample(n, rng)`` draws
+    random group elements and ``_coordinates`` maps group elements to Lie
+    algebra coordinates. They may also validate their input and raise
+    ValueError.
+
+    Examples
+    --------
+    >>> from symlearn.datasets import make_double_bump
+    >>> data = make_double_bump(n_samples=5, random_state=0)
+    >>> data.states.shape, data.parameters.shape, data.group
+    ((5, 64), (5, 2), 'so2+so2')
+    >>> moved = data.move(data.sample_moves(5, random_state=1))
+    >>> moved.shape
+    (5, 64)
+    """
+
+    states: np.ndarray
+    parameters: np.ndarray
+    state_shape: tuple[int, ...]
+    group: str
+    name: str
+    _render: Callable[[np.ndarray], np.ndarray] = field(repr=False)
+    _compose: Callable[[np.ndarray, np.ndarray], np.ndarray] = field(repr=False)
+    _sample: Callable[[int, np.random.RandomState], np.ndarray] = field(repr=False)
+    _coordinates: Callable[[np.ndarray], np.ndarray] = field(repr=False)
+
+    def __post_init__(self) -> None:
+        shape = _check_state_shape(self.state_shape, self.states.shape[1])
+        object.__setattr__(self, "state_shape", shape)
+        if len(self.parameters) != len(self.states):
+            raise ValueError(
+                f"parameters must have one row per state ({len(self.states)}), "
+                f"got {len(self.parameters)}."
+            )
+
+    def sample_moves(
+        self, n: int, random_state: int | np.random.RandomState | None = None
+    ) -> np.ndarray:
+        """Draw random group elements, uniform over the group.
+
+        Parameters
+        ----------
+        n : int
+            Number of group elements, >= 1.
+        random_state : int, RandomState instance or None, default=None
+            Seed for the draw.
+
+        Returns
+        -------
+        moves : ndarray of shape (n, ...)
+            Group elements in the units of ``parameters``.
+
+        Examples
+        --------
+        >>> from symlearn.datasets import make_double_bump
+        >>> data = make_double_bump(n_samples=3, random_state=0)
+        >>> data.sample_moves(4, random_state=0).shape
+        (4, 2)
+        """
+        n = check_int(n, "n", 1)
+        return self._sample(n, check_random_state(random_state))
+
+    def move(self, moves: np.ndarray) -> np.ndarray:
+        """Move every sample by its own group element.
+
+        Parameters
+        ----------
+        moves : array-like of shape (n, ...)
+            One group element per sample, in the units of ``parameters``.
+
+        Returns
+        -------
+        states : ndarray of shape (n, d)
+            Sample ``i`` moved by ``moves[i]``, that is the reference object
+            rendered at the group product ``moves[i] * parameters[i]``.
+
+        Raises
+        ------
+        ValueError
+            If ``moves`` does not have the shape of ``parameters``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from symlearn.datasets import make_double_bump
+        >>> data = make_double_bump(n_samples=3, random_state=0)
+        >>> identity = np.zeros((3, 2), dtype=int)
+        >>> bool(np.array_equal(data.move(identity), data.states))
+        True
+        """
+        moves = self._check_moves(moves, len(self.parameters))
+        return self._render(self._compose(moves, self.parameters))
+
+    def move_coordinates(self, moves: np.ndarray) -> np.ndarray:
+        """Lie algebra coordinates of group elements.
+
+        Parameters
+        ----------
+        moves : array-like of shape (m, ...)
+            Group elements in the units of ``parameters``; any number ``m``.
+
+        Returns
+        -------
+        coordinates : ndarray of shape (m, c)
+            Coordinates in the basis ``group_basis(group, latent_dim)`` of a
+            Lie algebra element whose exponential is the move; see the
+            generator's documentation for the convention.
+
+        Raises
+        ------
+        ValueError
+            If a move does not have the shape of one parameter.
+
+        Examples
+        --------
+        >>> from symlearn.datasets import make_double_bump
+        >>> data = make_double_bump(n_samples=3, length=64, random_state=0)
+        >>> data.move_coordinates([[16, 32]]).round(4)
+        array([[1.5708, 3.1416]])
+        """
+        return self._coordinates(self._check_moves(moves, None))
+
+    def _check_moves(self, moves: np.ndarray, n_rows: int | None) -> np.ndarray:
+        moves = np.asarray(moves)
+        expected = self.parameters.shape[1:]
+        if moves.ndim != self.parameters.ndim or moves.shape[1:] != expected:
+            raise ValueError(
+                f"moves must have shape (n, {', '.join(map(str, expected))}), "
+                f"got {moves.shape}."
+            )
+        if n_rows is not None and len(moves) != n_rows:
+            raise ValueError(
+                f"moves must have one row per sample ({n_rows}), got {len(moves)}."
+            )
+        return moves
 
 
 def check_int(value: object, name: str, min_value: int) -> int:
