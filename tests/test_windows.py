@@ -55,3 +55,28 @@ def test_device_batches_gather_whole_windows_and_drop_the_last_partial_batch():
     for batch in batches:
         assert batch.shape == (8, 2, 3)
         assert all(window.numpy().tobytes() in real for window in batch)
+
+
+def test_training_holds_each_state_once_in_float32(monkeypatch):
+    from conftest import small_discoverer
+
+    from symlearn.training import LaLiGANNet
+
+    trajectories = [x.astype(np.float32) for x in _trajectories()]
+    seen = []
+    original = LaLiGANNet.get_dataset
+
+    def spy(self, X, y=None):
+        dataset = original(self, X, y)
+        seen.append(dataset)
+        return dataset
+
+    monkeypatch.setattr(LaLiGANNet, "get_dataset", spy)
+    est = small_discoverer(window_size=3, window_gap=2, refine_epochs=1)
+    est.fit(trajectories)
+    assert len(seen) == 2  # adversarial training, then the decoder refinement
+    for dataset in seen:
+        # 56 states, not (n_windows x window_size) rows
+        assert dataset.states.shape == (56, 3)
+        assert dataset.states.dtype == torch.float32
+        assert dataset.index.shape == (56 - 2 * 4, 3)
