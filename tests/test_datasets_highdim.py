@@ -554,3 +554,49 @@ def test_group_orbit_data_checks(double_bump):
     with pytest.raises(ValueError, match="one row per state"):
         dataclasses.replace(double_bump, parameters=double_bump.parameters[:3])
     assert group_basis(double_bump.group, 4).shape == (2, 4, 4)
+
+
+def test_double_bump_trajectories_repeat_one_shift_per_trajectory():
+    data = make_double_bump(n_samples=6, length=32, width=8, random_state=0)
+    trajectories = data.trajectories(4, step=2, random_state=1)
+    assert [x.shape for x in trajectories] == [(4, 32)] * 6
+    first_steps = np.stack([x[1] for x in trajectories])
+    found = 0
+    for a in range(-2, 3):
+        for b in range(-2, 3):
+            shift = np.tile([a, b], (6, 1))
+            same = np.all(data.move(shift) == first_steps, axis=1)
+            for i in np.flatnonzero(same):
+                found += 1
+                if (a, b) != (0, 0):
+                    for t in range(4):
+                        assert np.array_equal(
+                            trajectories[i][t], data.move(t * shift)[i]
+                        )
+    assert found >= 6  # every trajectory's first step is a shift in [-2, 2]^2
+    still = [np.array_equal(x[0], x[1]) for x in trajectories]
+    assert not any(still)  # a zero move is never drawn
+
+
+def test_rotating_object_trajectories_start_at_the_samples_and_are_seeded():
+    data = make_rotating_object(n_samples=3, image_size=8, random_state=0)
+    trajectories = data.trajectories(5, step=0.2, random_state=0)
+    assert [x.shape for x in trajectories] == [(5, 3 * 64)] * 3
+    np.testing.assert_array_equal(np.stack([x[0] for x in trajectories]), data.states)
+    again = data.trajectories(5, step=0.2, random_state=0)
+    for a, b in zip(trajectories, again, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert not np.allclose(trajectories[0][1], trajectories[0][0])
+
+
+@pytest.mark.parametrize(
+    "make, step, message",
+    [
+        (make_double_bump, 0, "step must be an integer >= 1"),
+        (make_double_bump, 1.5, "step must be an integer"),
+        (make_rotating_object, -0.1, "step must be a finite number > 0"),
+    ],
+)
+def test_trajectory_step_is_validated(make, step, message):
+    with pytest.raises(ValueError, match=message):
+        make(n_samples=2, random_state=0).trajectories(3, step=step)

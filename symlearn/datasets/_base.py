@@ -187,8 +187,9 @@ class GroupOrbitData:
     The remaining fields are private callables set by the generator:
     ``_render`` maps group elements to states, ``_compose(moves, parameters)``
     gives the group product ``moves * parameters``, ``_sample(n, rng)`` draws
-    random group elements and ``_coordinates`` maps group elements to Lie
-    algebra coordinates. They may also validate their input and raise
+    random group elements, ``_coordinates`` maps group elements to Lie
+    algebra coordinates and ``_sample_step(n, rng, step)`` draws moves of
+    size ``step`` for :meth:`trajectories`. They may also validate their input and raise
     ValueError.
 
     Examples
@@ -211,6 +212,9 @@ class GroupOrbitData:
     _compose: Callable[[np.ndarray, np.ndarray], np.ndarray] = field(repr=False)
     _sample: Callable[[int, np.random.RandomState], np.ndarray] = field(repr=False)
     _coordinates: Callable[[np.ndarray], np.ndarray] = field(repr=False)
+    _sample_step: Callable[[int, np.random.RandomState, float], np.ndarray] = field(
+        repr=False
+    )
 
     def __post_init__(self) -> None:
         shape = _check_state_shape(self.state_shape, self.states.shape[1])
@@ -307,6 +311,55 @@ class GroupOrbitData:
         array([[1.5708, 3.1416]])
         """
         return self._coordinates(self._check_moves(moves, None))
+
+    def trajectories(
+        self,
+        n_steps: int,
+        step: float,
+        random_state: int | np.random.RandomState | None = None,
+    ) -> list[np.ndarray]:
+        """Sequences of samples moved again and again by one move each.
+
+        Trajectory ``i`` starts at sample ``i`` and applies one group element
+        ``h_i`` of size ``step`` (drawn per trajectory) at every time step:
+        ``x_t = h_i^t . x_0``, a "dynamical environment" whose dynamics
+        commute with the group. Windows of such trajectories tell a
+        discriminator how the group acts (a step in the data must be a step
+        in the latent), which static samples cannot: any measure-preserving
+        rearrangement of an orbit is as invariant as the equivariant latent.
+
+        Parameters
+        ----------
+        n_steps : int
+            States per trajectory, >= 2.
+        step : float
+            Size of each move: the largest shift per bump (an integer >= 1)
+            for the double bump, the rotation angle in radians (about an
+            axis uniform on the sphere) for the rotating object.
+        random_state : int, RandomState instance or None, default=None
+            Seed for the moves.
+
+        Returns
+        -------
+        trajectories : list of ndarray of shape (n_steps, d)
+            One per sample.
+
+        Examples
+        --------
+        >>> from symlearn.datasets import make_double_bump
+        >>> data = make_double_bump(n_samples=3, random_state=0)
+        >>> [x.shape for x in data.trajectories(5, step=2, random_state=0)]
+        [(5, 64), (5, 64), (5, 64)]
+        """
+        n_steps = check_int(n_steps, "n_steps", 2)
+        moves = self._sample_step(
+            len(self.parameters), check_random_state(random_state), step
+        )
+        parameters, frames = self.parameters, [self.states]
+        for _ in range(n_steps - 1):
+            parameters = self._compose(moves, parameters)
+            frames.append(self._render(parameters))
+        return list(np.stack(frames, axis=1))
 
     def _check_moves(self, moves: np.ndarray, n_rows: int | None) -> np.ndarray:
         moves = np.asarray(moves)

@@ -52,6 +52,15 @@ def _sample(n: int, rng: np.random.RandomState, length: int) -> np.ndarray:
     return rng.randint(0, length, size=(n, 2)).astype(np.int64)
 
 
+def _sample_step(n: int, rng: np.random.RandomState, step: float) -> np.ndarray:
+    """Shift pairs uniform in ``[-step, step]``, never both zero."""
+    step = check_int(step, "step", 1)
+    moves = rng.randint(-step, step + 1, size=(n, 2))
+    still = ~moves.any(axis=1)
+    moves[still, 0] = rng.choice([-1, 1], size=still.sum())
+    return moves.astype(np.int64)
+
+
 def _coordinates(moves: np.ndarray, length: int) -> np.ndarray:
     """Angles 2 pi s / L wrapped into (-pi, pi], one per bump."""
     angles = 2.0 * np.pi * (_check_shifts(moves) % length) / length
@@ -140,4 +149,5 @@ def make_double_bump(
         _compose=functools.partial(_compose, length=length),
         _sample=functools.partial(_sample, length=length),
         _coordinates=functools.partial(_coordinates, length=length),
+        _sample_step=_sample_step,
     )

@@ -8,7 +8,7 @@ import numpy as np
 from scipy.spatial.transform import Rotation
 from sklearn.utils import check_random_state
 
-from ._base import GroupOrbitData, check_int
+from ._base import GroupOrbitData, check_int, check_positive_float
 
 __all__ = ["make_rotating_object"]
 
@@ -72,6 +72,16 @@ def _compose(moves: np.ndarray, rotations: np.ndarray) -> np.ndarray:
 
 def _sample(n: int, rng: np.random.RandomState) -> np.ndarray:
     return Rotation.random(n, random_state=rng).as_matrix()
+
+
+def _sample_step(n: int, rng: np.random.RandomState, step: float) -> np.ndarray:
+    """Rotations by the angle ``step`` about axes uniform on the sphere (a
+    distribution unchanged by conjugation, as a dynamics commuting with the
+    group needs)."""
+    step = check_positive_float(step, "step")
+    axes = rng.normal(size=(n, 3))
+    axes /= np.linalg.norm(axes, axis=1, keepdims=True)
+    return Rotation.from_rotvec(step * axes).as_matrix()
 
 
 def _coordinates(moves: np.ndarray) -> np.ndarray:
@@ -167,4 +177,5 @@ def make_rotating_object(
         _compose=_compose,
         _sample=_sample,
         _coordinates=_coordinates,
+        _sample_step=_sample_step,
     )
