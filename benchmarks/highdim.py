@@ -24,6 +24,7 @@ Figures of seed 0 go to benchmarks/results/highdim/.
 """
 
 import argparse
+import json
 import resource
 import statistics
 import time
@@ -305,6 +306,7 @@ PAPER_SYSTEMS = ("rd2", "rd3")
 def run(system: str, seed: int, size: str, config: str) -> dict:
     torch.set_num_threads(1)
     row = {"system": system, "seed": seed, "config": config}
+    row["run"] = time.strftime("%Y-%m-%d %H:%M")
     row |= SYSTEMS[system](seed, SIZES[size], config)
     row["peak_rss_MB"] = _peak_rss_mb()
     return row
@@ -336,6 +338,11 @@ def main() -> None:
             rows.append(future.result())
             print(rows[-1], flush=True)
 
+    # A rerun of some systems keeps the other systems' rows of the last run.
+    previous = RESULTS / f"{args.name}.json"
+    if previous.exists():
+        kept = json.loads(previous.read_text())
+        rows = [row for row in kept if row["system"] not in args.systems] + rows
     sections = []
     summary = []
     for system in dict.fromkeys(row["system"] for row in rows):
@@ -357,7 +364,8 @@ def main() -> None:
         "`LatentSymmetryDiscoverer` except the autoencoder, fixed group and "
         "window gap per system; `paper`: the paper's pendulum preset (see "
         "`benchmarks/highdim.py`). Peak memory is the resident set of the "
-        "fit's own process (data generation included).\n\n"
+        "fit's own process (data generation included). A rerun of some "
+        "systems keeps the rows of the others (`run` says when each ran).\n\n"
         + markdown_table(summary, list(summary[0]))
         + "\n\n"
         + "\n\n".join(sections)

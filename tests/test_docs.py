@@ -1,6 +1,8 @@
 """The documentation builds offline, warning-free, from the docstrings and the
 benchmark results."""
 
+import importlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -27,3 +29,60 @@ def test_mkdocs_build_strict(tmp_path):
     results = (ROOT / "benchmarks" / "results" / "liegan.md").read_text()
     machine = next(line for line in results.splitlines() if line.startswith("Machine"))
     assert machine in benchmarks  # included from the results file
+    _check_every_public_name_is_rendered(tmp_path)
+
+
+# Every module a user imports from; each has an API page rendering it.
+PUBLIC_MODULES = [
+    "symlearn",
+    "symlearn.datasets",
+    "symlearn.forecasting",
+    "symlearn.groups",
+    "symlearn.metrics",
+    "symlearn.nn",
+    "symlearn.plotting",
+    "symlearn.presets",
+    "symlearn.sindy",
+    "symlearn.sindy_autoencoder",
+    "symlearn.training",
+]
+
+
+def _public_names(module) -> list[str]:
+    if hasattr(module, "__all__"):
+        return list(module.__all__)
+    return [
+        name
+        for name, value in vars(module).items()
+        if not name.startswith("_")
+        and callable(value)
+        and getattr(value, "__module__", None) == module.__name__
+    ]
+
+
+def _check_every_public_name_is_rendered(site: Path) -> None:
+    rendered = "\n".join(p.read_text() for p in (site / "api").rglob("*.html"))
+    missing = [
+        f"{module_name}.{name}"
+        for module_name in PUBLIC_MODULES
+        for name in _public_names(importlib.import_module(module_name))
+        if f'id="{module_name}.{name}"' not in rendered
+        and f'id="symlearn.{name}"' not in rendered
+    ]
+    assert not missing, f"not in the API reference: {missing}"
+
+
+def _python_blocks(page: Path) -> str:
+    """The page's python code blocks, joined into one script."""
+    blocks = re.findall(r"```python\n(.*?)```", page.read_text(), flags=re.DOTALL)
+    return "\n".join(blocks)
+
+
+@pytest.mark.parametrize("page", ["quickstart.md", "guide/highdim.md"])
+def test_the_code_of_the_page_runs(page, tmp_path, monkeypatch):
+    # The quickstart runs as a user would copy it: a full default fit (~1 min).
+    pytest.importorskip("matplotlib").use("Agg")
+    monkeypatch.chdir(tmp_path)
+    script = _python_blocks(ROOT / "docs" / page)
+    assert script
+    exec(compile(script, page, "exec"), {"__name__": "__docs__"})
