@@ -146,6 +146,11 @@ def _save_plots(est, states: np.ndarray, directory: Path) -> list[Path]:
     plotting.plot_generators(est, axes=axes[0])
     figures["history"] = Figure()
     plotting.plot_history(est, ax=figures["history"].subplots())
+    if est.input_shape is not None:
+        figures["frames"] = Figure()
+        rows = 2 if len(est.input_shape) == 3 else 1
+        axes = figures["frames"].subplots(rows, 4, squeeze=False)
+        plotting.plot_frames(est, states, axes=axes if rows == 2 else axes[0])
     paths = []
     for name, figure in figures.items():
         paths.append(directory / f"{name}.png")
@@ -169,6 +174,9 @@ def _discover(args: argparse.Namespace) -> int:
         window_gap=args.window_gap,
         hidden_sizes=args.hidden_sizes,
         batch_size=args.batch_size,
+        autoencoder=args.autoencoder,
+        input_shape=args.input_shape and tuple(args.input_shape),
+        group=args.group,
     )
     _fit(est, X)
     states = np.concatenate(X) if isinstance(X, list) else X
@@ -235,9 +243,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="widths of the encoder's hidden layers",
     )
     discover.add_argument("--batch-size", type=int)
+    discover.add_argument(
+        "--autoencoder", choices=["mlp", "conv", "identity"], help="default mlp"
+    )
+    discover.add_argument(
+        "--input-shape",
+        type=int,
+        nargs="+",
+        metavar="SIZE",
+        help="shape of one state, channels first: C L (signals) or C H W (images)",
+    )
+    discover.add_argument("--group", help="fix the Lie algebra, e.g. so2, so3, so2+so2")
     discover.add_argument("--out", metavar="FILE", help="save the model (joblib)")
     discover.add_argument(
-        "--plots", metavar="DIR", help="save latent, generator and history PNGs"
+        "--plots",
+        metavar="DIR",
+        help="save latent, generator, history (and, with --input-shape, frames) PNGs",
     )
     discover.set_defaults(run=_discover)
     return parser

@@ -102,3 +102,23 @@ def test_unknown_option_exits_with_usage(trajectories_npz, capsys):
         main(["discover", str(trajectories_npz), "--no-such-option"])
     assert exit_info.value.code == 2
     assert "unrecognized arguments: --no-such-option" in capsys.readouterr().err
+
+
+def test_discover_images_with_a_conv_autoencoder_and_a_fixed_group(tmp_path, capsys):
+    images = tmp_path / "images.npy"
+    np.save(images, np.random.RandomState(0).normal(size=(64, 2 * 6 * 6)))
+    plots = tmp_path / "plots"
+    argv = ["discover", str(images), *FAST, "--autoencoder", "conv"]
+    argv += ["--input-shape", "2", "6", "6", "--group", "so2", "--plots", str(plots)]
+    assert main(argv) == 0
+    assert "Lie algebra identified: so2" in capsys.readouterr().out
+    assert (plots / "frames.png").stat().st_size > 0
+
+
+def test_discover_wrong_input_shape_is_a_one_line_error(tmp_path, capsys):
+    images = tmp_path / "images.npy"
+    np.save(images, np.zeros((16, 72)))
+    argv = ["discover", str(images), *FAST, "--autoencoder", "conv"]
+    assert main([*argv, "--input-shape", "2", "6", "5"]) == 2
+    error = capsys.readouterr().err
+    assert "holds 60 values, but the data has n_features=72" in error
