@@ -229,7 +229,10 @@ def double_bump(seed: int, size: dict, dynamic: bool) -> dict:
     }
 
 
-def rotating_object(seed: int, size: dict, learned: bool) -> dict:
+def rotating_object(seed: int, size: dict, learned: bool, frame: bool = False) -> dict:
+    """Fixed so3 on a 3-d latent, fixed so3 on two 3-d vectors (``frame``:
+    a 6-d latent, the smallest where a whole rotation fits equivariantly), or
+    three learned generators on a 3-d latent (``learned``)."""
     from symlearn import plotting
 
     data = make_rotating_object(**size, random_state=seed)
@@ -238,9 +241,12 @@ def rotating_object(seed: int, size: dict, learned: bool) -> dict:
         image_size=size.get("image_size", 16),
         random_state=seed + 1000,
     )
-    group = {"n_generators": 3} if learned else {"group": "so3"}
+    if learned:
+        group = {"n_generators": 3}
+    else:
+        group = {"group": "so3@6" if frame else "so3"}
     est = LatentSymmetryDiscoverer(
-        latent_dim=3,
+        latent_dim=6 if frame else 3,
         autoencoder="conv",
         input_shape=data.state_shape,
         random_state=seed,
@@ -265,6 +271,7 @@ def rotating_object(seed: int, size: dict, learned: bool) -> dict:
         }
     if seed == 0:
         name = "rotating_object_" + ("learned" if learned else "fixed")
+        name += "_6d" if frame else ""
         _save(f"{name}_frames", lambda: plotting.plot_frames(est, test.states))
         if learned:
             _save(f"{name}_generators", lambda: plotting.plot_generators(est))
@@ -293,6 +300,9 @@ SYSTEMS = {
     "bump": lambda seed, s, _: double_bump(seed, s["double_bump"], False),
     "bump_dynamic": lambda seed, s, _: double_bump(seed, s["double_bump"], True),
     "object": lambda seed, s, _: rotating_object(seed, s["rotating_object"], False),
+    "object_6d": lambda seed, s, _: rotating_object(
+        seed, s["rotating_object"], False, frame=True
+    ),
     "object_learned": lambda seed, s, _: rotating_object(
         seed, s["rotating_object"], True
     ),

@@ -70,6 +70,17 @@ def _pad(basis: np.ndarray, size: int) -> np.ndarray:
     return out
 
 
+def _two_vectors_basis(basis: np.ndarray) -> np.ndarray:
+    """The same generators acting on two vectors at once: ``diag(L, L)``.
+
+    SO(3)'s orbits on one 3-d vector are spheres, so a 3-d latent cannot
+    carry a whole rotation equivariantly; two vectors (a frame) can.
+    """
+    return np.einsum("ij,gkl->gikjl", np.eye(2), basis).reshape(
+        len(basis), 2 * basis.shape[1], 2 * basis.shape[1]
+    )
+
+
 def _so2xr_basis() -> np.ndarray:
     return np.concatenate([_so_basis(2), np.eye(2)[None]], axis=0)
 
@@ -82,10 +93,11 @@ _FIXED_GROUPS: dict[str, Callable[[], np.ndarray]] = {
     "so4": lambda: _so_basis(4),
     "so2xr": _so2xr_basis,
     "so3@4": lambda: _pad(_so_basis(3), 4),
+    "so3@6": lambda: _two_vectors_basis(_so_basis(3)),
 }
 
 # Display names, in the spelling used by the documentation.
-_DISPLAY_NAMES = ["scaling", "so2", "so2xR", "so3", "so3@4", "so4"]
+_DISPLAY_NAMES = ["scaling", "so2", "so2xR", "so3", "so3@4", "so3@6", "so4"]
 
 
 def available_groups() -> list[str]:
@@ -143,6 +155,10 @@ def group_basis(name: str, latent_dim: int) -> np.ndarray:
         - ``"so2xR"``: rotation and scaling of a 2-d block (2 generators).
         - ``"so3@4"``: so(3) on the first 3 coordinates of a 4-d block, the 4th
           coordinate fixed (3 generators).
+        - ``"so3@6"``: so(3) on two 3-d vectors at once, ``diag(L_i, L_i)`` on
+          a 6-d block (3 generators). A 3-d latent cannot hold a whole
+          rotation equivariantly (SO(3)'s orbits there are spheres); a pair
+          of vectors can.
 
         Direct sums such as ``"so2+so2"`` (or ``"so2⊕so2"``) and
         ``"so2+so3"`` act block-diagonally on consecutive latent blocks, in

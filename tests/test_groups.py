@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from scipy.linalg import expm
 
 from symlearn.groups import (
     available_groups,
@@ -33,6 +34,7 @@ NAMED = [
     ("scaling", 3, 1),
     ("so2xR", 2, 2),
     ("so3@4", 4, 3),
+    ("so3@6", 6, 3),
     ("so2+so2", 4, 2),
     ("so2⊕so2", 4, 2),
     ("so2+so3", 5, 4),
@@ -106,7 +108,7 @@ def test_available_groups_all_build():
     names = available_groups()
     assert {"so2", "so3", "so4", "scaling", "so2xR", "so3@4"} <= set(names)
     for name in names:
-        dim = {"so3": 3, "so4": 4, "so3@4": 4}.get(name, 2)
+        dim = {"so3": 3, "so4": 4, "so3@4": 4, "so3@6": 6}.get(name, 2)
         assert group_basis(name, dim).shape[1:] == (dim, dim)
 
 
@@ -217,3 +219,14 @@ def test_bad_basis_raises():
     with pytest.raises(ValueError, match="tol"):
         identify_algebra(SL2, tol=0)
     assert identify_algebra(np.zeros((2, 2, 2))) == "unknown"
+
+
+def test_so3_on_two_vectors_rotates_both_by_the_same_rotation():
+    rng = np.random.RandomState(0)
+    w = rng.normal(size=3)
+    single = expm(np.einsum("i,ikl->kl", w, group_basis("so3", 3)))
+    double = expm(np.einsum("i,ikl->kl", w, group_basis("so3@6", 6)))
+    np.testing.assert_allclose(double[:3, :3], single, atol=1e-12)
+    np.testing.assert_allclose(double[3:, 3:], single, atol=1e-12)
+    np.testing.assert_allclose(double[:3, 3:], 0.0, atol=1e-12)
+    assert identify_algebra(group_basis("so3@6", 6)) == "so3"
