@@ -215,8 +215,11 @@ def double_bump(seed: int, size: dict, dynamic: bool) -> dict:
         window_gap=1,
         random_state=seed,
     )
-    X = data.trajectories(n_steps, step=2, random_state=seed) if dynamic else None
-    fit_s = _fit(est, X if dynamic else data.states)
+    if dynamic:
+        X = data.trajectories(n_steps, step=2, random_state=seed)
+    else:
+        X = data.states
+    fit_s = _fit(est, X)
     error = _equivariance(est, test, seed)
     if seed == 0:
         name = "double_bump_" + ("dynamic" if dynamic else "static")

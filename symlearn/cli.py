@@ -148,9 +148,7 @@ def _save_plots(est, states: np.ndarray, directory: Path) -> list[Path]:
     plotting.plot_history(est, ax=figures["history"].subplots())
     if est.input_shape is not None:
         figures["frames"] = Figure()
-        rows = 2 if len(est.input_shape) == 3 else 1
-        axes = figures["frames"].subplots(rows, 4, squeeze=False)
-        plotting.plot_frames(est, states, axes=axes if rows == 2 else axes[0])
+        plotting.plot_frames(est, states, figure=figures["frames"])
     paths = []
     for name, figure in figures.items():
         paths.append(directory / f"{name}.png")

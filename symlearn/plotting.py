@@ -121,7 +121,13 @@ def plot_history(estimator, ax=None):
 
 
 def plot_frames(
-    estimator, X, coefficients=None, n_frames: int = 4, channel: int = 0, axes=None
+    estimator,
+    X,
+    coefficients=None,
+    n_frames: int = 4,
+    channel: int = 0,
+    axes=None,
+    figure=None,
 ):
     """Real signals or images next to the same ones moved by the group.
 
@@ -144,6 +150,9 @@ def plot_frames(
         The channel drawn.
     axes : array of matplotlib axes, optional
         ``n_frames`` axes for signals, ``(2, n_frames)`` for images.
+    figure : matplotlib Figure, optional
+        Without ``axes``, draw on new axes of this figure (a new pyplot
+        figure if None).
 
     Returns
     -------
@@ -161,8 +170,8 @@ def plot_frames(
     moved = moved.reshape(len(moved), *shape)[:, channel]
     is_image = len(shape) == 3
     if axes is None:
-        rows = 2 if is_image else 1
-        _, axes = plt.subplots(rows, len(frames), squeeze=False)
+        figure = plt.figure() if figure is None else figure
+        axes = figure.subplots(2 if is_image else 1, len(frames), squeeze=False)
         axes = axes if is_image else axes[0]
     for i, (real, image) in enumerate(zip(frames, moved, strict=True)):
         if is_image:

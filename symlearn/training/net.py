@@ -366,8 +366,8 @@ class LaLiGANNet(NeuralNet):
             )
         # Every state as often as it appears in a window, as training saw it.
         state_of_row = windows.index.reshape(-1)
-        batch_size = len(state_of_row) if self.batch_size == -1 else self.batch_size
         n_rows = len(state_of_row)
+        batch_size = n_rows if self.batch_size == -1 else self.batch_size
         optimizer = torch.optim.Adam(decoder.parameters(), lr=lr)
         schedule = torch.optim.lr_scheduler.CosineAnnealingLR(
             optimizer, T_max=epochs * n_batches(n_rows, batch_size)
