@@ -20,7 +20,11 @@ from skorch.callbacks import LRScheduler
 from torch.optim.lr_scheduler import CosineAnnealingLR
 
 from symlearn import metrics
-from symlearn.groups import available_groups, group_basis
+from symlearn.groups import (
+    available_groups,
+    covariance_preserving_part,
+    group_basis,
+)
 from symlearn.nn import (
     ConvAutoencoder,
     IdentityAutoencoder,
@@ -233,6 +237,16 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         adversarial training, with a learning rate decaying from ``lr`` to 0.
         The symmetry is not touched; reconstructions (and so the decoded
         group action) become sharper.
+    project_generators : bool, default=True
+        After training, replace each learned rotation-like generator
+        (``metrics.rotation_likeness`` below 0.5, the ones treated as periodic)
+        by the nearest one that keeps the training latents' covariance about
+        ``center_`` (``groups.covariance_preserving_part``). A compact group
+        that keeps the latent distribution must keep its covariance; the
+        adversarial game meets that condition only roughly, while the
+        covariance is known exactly at the end. Fixed groups and other
+        generators are left as they are, and so is everything when the
+        latent covariance is singular (with a warning).
     batch_size : int or "auto", default="auto"
         Windows per mini-batch; ``"auto"`` means ``min(256, n_windows)``. An
         int larger than the number of windows raises ``ValueError``.
@@ -353,6 +367,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         "decorrelation_weight": [Interval(Real, 0, None, closed="left")],
         "anchor_weight": [Interval(Real, 0, None, closed="left")],
         "refine_epochs": [Interval(Integral, 0, None, closed="left")],
+        "project_generators": ["boolean"],
         "threshold": [Interval(Real, 0, 1, closed="left")],
         "threshold_every": [Interval(Integral, 1, None, closed="left")],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
@@ -400,6 +415,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         decorrelation_weight=0.1,
         anchor_weight=1.0,
         refine_epochs=10,
+        project_generators=True,
         threshold=0.0,
         threshold_every=5,
         max_epochs=25,
@@ -440,6 +456,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         self.decorrelation_weight = decorrelation_weight
         self.anchor_weight = anchor_weight
         self.refine_epochs = refine_epochs
+        self.project_generators = project_generators
         self.threshold = threshold
         self.threshold_every = threshold_every
         self.max_epochs = max_epochs
@@ -646,8 +663,15 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         """Make a trained net the estimator's model."""
         self.net_ = net
         self.history_ = net.history_
-        self.generators_ = net.generator_.masked_basis().detach().cpu().numpy()
-        self.center_ = self._fit_center(windows)
+        generators = net.generator_.masked_basis().detach().cpu().numpy()
+        # As training saw them: a state in two windows counts twice.
+        latents = self._run(net.module_.encode, windows.states)[windows.index.ravel()]
+        self.center_ = (
+            np.zeros(self.latent_dim) if self.keep_origin else latents.mean(axis=0)
+        )
+        if self.project_generators and self.group is None:
+            generators = self._keep_latent_covariance(generators, latents)
+        self.generators_ = generators
 
     def _fixed_basis(self) -> np.ndarray | None:
         if self.group is None:
@@ -731,13 +755,29 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             verbose=self.verbose,
         )
 
-    def _fit_center(self, windows: StateWindows) -> np.ndarray:
-        """The mean latent over the states of all windows (as training saw
-        them: a state in two windows counts twice)."""
-        if self.keep_origin:
-            return np.zeros(self.latent_dim)
-        latents = self._run(self.net_.module_.encode, windows.states)
-        return latents[windows.index.reshape(-1)].mean(axis=0)
+    def _keep_latent_covariance(
+        self, generators: np.ndarray, latents: np.ndarray
+    ) -> np.ndarray:
+        """Project the rotation-like generators onto those that keep the
+        latents' covariance about ``center_`` (``project_generators``)."""
+        rotation_like = [
+            metrics.rotation_likeness(generator) < metrics.ROTATION_LIKENESS_THRESHOLD
+            for generator in generators
+        ]
+        if not any(rotation_like):
+            return generators
+        centered = latents.astype(np.float64) - self.center_
+        covariance = centered.T @ centered / len(centered)
+        try:
+            projected = covariance_preserving_part(generators, covariance)
+        except ValueError as error:
+            warnings.warn(
+                f"generators not projected: the latent {error}",
+                UserWarning,
+                stacklevel=5,
+            )
+            return generators
+        return np.where(np.asarray(rotation_like)[:, None, None], projected, generators)
 
     # --- inference ----------------------------------------------------------
 

@@ -22,6 +22,7 @@ __all__ = [
     "available_groups",
     "closure_residual",
     "commutator",
+    "covariance_preserving_part",
     "group_basis",
     "identify_algebra",
     "killing_form",
@@ -397,6 +398,69 @@ def killing_form(basis: np.ndarray) -> np.ndarray:
     # tr(ad_i ad_j) = sum_{k,l} (ad_i)_{kl} (ad_j)_{lk} = sum C_ilk C_jkl
     form = np.einsum("ilk,jkl->ij", constants, constants)
     return (form + form.T) / 2
+
+
+def covariance_preserving_part(basis: np.ndarray, covariance: np.ndarray) -> np.ndarray:
+    """Project generators onto those whose group keeps a covariance.
+
+    A distribution invariant under ``exp(tL)`` for every ``t`` of a compact
+    (rotation) group has a covariance ``C`` that the group keeps,
+    ``g C g^T = C``, infinitesimally ``L C + C L^T = 0``. With ``S = C^{1/2}``,
+    this says that ``S^{-1} L S`` is antisymmetric: in coordinates where the
+    distribution is white, ``L`` is an infinitesimal rotation. Each generator
+    is replaced by the antisymmetric part of ``S^{-1} L S``, mapped back,
+    ``S skew(S^{-1} L S) S^{-1}``: the nearest generator, in white
+    coordinates, that keeps ``C``. The result has purely imaginary
+    eigenvalues, so its group is exactly periodic.
+
+    Parameters
+    ----------
+    basis : ndarray of shape (n_generators, k, k) or (k, k)
+        The generators.
+    covariance : ndarray of shape (k, k)
+        A symmetric positive definite covariance of the points the group
+        acts on (about the point it acts around).
+
+    Returns
+    -------
+    projected : ndarray of shape (n_generators, k, k)
+
+    Raises
+    ------
+    ValueError
+        If ``covariance`` is not a symmetric positive definite ``(k, k)``
+        matrix.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symlearn.groups import covariance_preserving_part
+    >>> C = np.diag([4.0, 1.0])  # an ellipse twice as wide as high
+    >>> L = np.array([[0.1, -1.0], [1.0, 0.0]])
+    >>> P = covariance_preserving_part(L, C)[0]
+    >>> np.allclose(P @ C + C @ P.T, 0)
+    True
+    """
+    basis = _check_basis(basis)
+    covariance = np.asarray(covariance, dtype=np.float64)
+    size = basis.shape[1]
+    if covariance.shape != (size, size) or not np.all(np.isfinite(covariance)):
+        raise ValueError(
+            f"covariance must be a finite ({size}, {size}) matrix for generators "
+            f"of shape ({size}, {size}), got shape {covariance.shape}"
+        )
+    if not np.allclose(covariance, covariance.T):
+        raise ValueError("covariance must be symmetric")
+    eigenvalues, vectors = np.linalg.eigh(covariance)
+    if eigenvalues[0] <= 1e-12 * max(eigenvalues[-1], 0.0):
+        raise ValueError(
+            "covariance must be positive definite, its eigenvalues range from "
+            f"{eigenvalues[0]:.3g} to {eigenvalues[-1]:.3g}"
+        )
+    root = (vectors * np.sqrt(eigenvalues)) @ vectors.T
+    inverse_root = (vectors / np.sqrt(eigenvalues)) @ vectors.T
+    white = inverse_root @ basis @ root
+    return root @ ((white - white.transpose(0, 2, 1)) / 2) @ inverse_root
 
 
 def _orthonormal_span(basis: np.ndarray, tol: float) -> np.ndarray:

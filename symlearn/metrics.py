@@ -29,6 +29,7 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_random_state
 
 __all__ = [
+    "ROTATION_LIKENESS_THRESHOLD",
     "displacement",
     "equivariance_error",
     "full_group_coefficients",
@@ -42,9 +43,9 @@ __all__ = [
     "symmetry_report",
 ]
 
-# A generator counts as a rotation in full_group_coefficients below this value
-# of rotation_likeness.
-_ROTATION_THRESHOLD = 0.5
+ROTATION_LIKENESS_THRESHOLD = 0.5
+"""A generator whose :func:`rotation_likeness` is below this value counts as a
+rotation: its group is treated as periodic (:func:`full_group_coefficients`)."""
 
 
 # ---------------------------------------------------------------------------
@@ -337,7 +338,7 @@ def full_group_coefficients(
     rng = check_random_state(random_state)
     coefficients = np.empty((n, generators.shape[0]))
     for i, generator in enumerate(generators):
-        if rotation_likeness(generator) < _ROTATION_THRESHOLD:
+        if rotation_likeness(generator) < ROTATION_LIKENESS_THRESHOLD:
             half_range = np.pi / rotation_frequency(generator)
         else:
             norm = np.linalg.norm(generator, ord=2)

@@ -6,12 +6,13 @@ from typing import Any
 # pushed away from the identity by the cosine term, a weak adversary, normal
 # coefficients of scale 1, ReLU networks, a constant learning rate, a
 # discriminator on the raw latents, and none of our additions (whitened and
-# anchored latent, refined decoder).
+# anchored latent, refined decoder, projected generators).
 _PAPER_LOSSES = {
     "activation": "relu",
     "discriminator_input": "latents",
     "anchor_weight": 0.0,
     "refine_epochs": 0,
+    "project_generators": False,
     "normalize_generators": False,
     "coefficient_scale": 1.0,
     "reconstruction_weight": 1.0,

@@ -6,6 +6,7 @@ from symlearn.groups import (
     available_groups,
     closure_residual,
     commutator,
+    covariance_preserving_part,
     group_basis,
     identify_algebra,
     killing_form,
@@ -230,3 +231,34 @@ def test_so3_on_two_vectors_rotates_both_by_the_same_rotation():
     np.testing.assert_allclose(double[3:, 3:], single, atol=1e-12)
     np.testing.assert_allclose(double[:3, 3:], 0.0, atol=1e-12)
     assert identify_algebra(group_basis("so3@6", 6)) == "so3"
+
+
+def test_covariance_preserving_part_keeps_the_covariance_and_is_a_projection():
+    rng = np.random.default_rng(0)
+    A = rng.normal(size=(3, 3))
+    C = A @ A.T + 0.1 * np.eye(3)
+    basis = rng.normal(size=(2, 3, 3))
+    projected = covariance_preserving_part(basis, C)
+    for L in projected:
+        np.testing.assert_allclose(L @ C + C @ L.T, 0, atol=1e-10)
+        assert np.allclose(np.linalg.eigvals(L).real, 0, atol=1e-10)  # periodic
+    np.testing.assert_allclose(covariance_preserving_part(projected, C), projected)
+
+
+def test_covariance_preserving_part_leaves_rotations_of_white_data_alone():
+    so3 = group_basis("so3", 3)
+    np.testing.assert_allclose(covariance_preserving_part(so3, np.eye(3)), so3)
+
+
+@pytest.mark.parametrize(
+    "covariance, match",
+    [
+        (np.eye(3), r"\(2, 2\) matrix"),
+        (np.diag([1.0, 0.0]), "positive definite"),
+        (np.array([[1.0, 0.5], [0.0, 1.0]]), "symmetric"),
+        (np.array([[1.0, np.nan], [np.nan, 1.0]]), "finite"),
+    ],
+)
+def test_covariance_preserving_part_rejects_a_bad_covariance(covariance, match):
+    with pytest.raises(ValueError, match=match):
+        covariance_preserving_part(group_basis("so2", 2), covariance)
