@@ -21,6 +21,7 @@ LEVERS = {
     "batch-norm latent (paper)": {"latent_norm": "batch"},
     "no anchor penalty": {"anchor_weight": 0.0},
     "no decoder refinement": {"refine_epochs": 0},
+    "no generator projection": {"project_generators": False},
     "consecutive pairs (window_gap=1)": {"window_gap": 1},
     "pairs 25 steps apart": {"window_gap": 25},
     "windows of 4 states": {"window_size": 4},
