@@ -10,12 +10,19 @@ trajectories under moves drawn over one full period of the (rotation-like)
 generator, displacement, rotation-likeness, reconstruction error and the
 estimator's own score. Success = invariance error <= 0.10 and displacement
 >= 0.3. Seeds run two at a time, one torch thread each.
+
+Whether ``score`` tells a right symmetry from a wrong one without the
+invariant: each fitted model is also scored, and judged, with its generator
+replaced by a squeeze and by a shear of the same latent (wrong symmetries of
+these systems); ``score_prefers_found`` counts the seeds where the discovered
+generator scores above both.
 """
 
 import argparse
 import statistics
 import time
 
+import numpy as np
 import torch
 from _common import markdown_table, write_results
 from joblib import Parallel, delayed
@@ -34,6 +41,23 @@ from symlearn.presets import paper_preset
 SYSTEMS = {"pendulum": make_pendulum, "lotka_volterra": make_lotka_volterra}
 MAX_INVARIANCE_ERROR = 0.10
 MIN_DISPLACEMENT = 0.3
+WRONG_GENERATORS = {
+    "squeeze": np.array([[[1.0, 0.0], [0.0, -1.0]]]) / np.sqrt(2),
+    "shear": np.array([[[0.0, 1.0], [0.0, 0.0]]]),
+}
+
+
+def judge(est, data, test, seed: int) -> dict:
+    """Invariance error, displacement and score of ``est`` with its current
+    ``generators_`` on the held-out trajectories."""
+    X = test.states
+    coefficients = full_group_coefficients(est.generators_, len(X), random_state=seed)
+    moved = est.apply_group(X, coefficients)
+    return {
+        "invariance_error": invariance_error(data.invariant, X, moved),
+        "displacement": displacement(X, moved),
+        "score": est.score(test.trajectories),
+    }
 
 
 def run_seed(system: str, seed: int, config: str, overrides: dict) -> dict:
@@ -47,26 +71,28 @@ def run_seed(system: str, seed: int, config: str, overrides: dict) -> dict:
     est.fit(train.trajectories)
     fit_seconds = time.perf_counter() - start
 
+    found = judge(est, data, test, seed)
+    row = {"system": system, "seed": seed, "fit_s": fit_seconds} | found
     X = test.states
-    coefficients = full_group_coefficients(est.generators_, len(X), random_state=seed)
-    moved = est.apply_group(X, coefficients)
-    error = invariance_error(data.invariant, X, moved)
-    moved_distance = displacement(X, moved)
-    return {
-        "system": system,
-        "seed": seed,
-        "fit_s": fit_seconds,
-        "invariance_error": error,
-        "displacement": moved_distance,
+    row |= {
         "rotation_likeness": rotation_likeness(est.generators_[0]),
         "reconstruction_error": relative_reconstruction_error(
             X, est.inverse_transform(est.transform(X))
         ),
-        "score": est.score(test.trajectories),
         "success": bool(
-            error <= MAX_INVARIANCE_ERROR and moved_distance >= MIN_DISPLACEMENT
+            found["invariance_error"] <= MAX_INVARIANCE_ERROR
+            and found["displacement"] >= MIN_DISPLACEMENT
         ),
     }
+    for name, generators in WRONG_GENERATORS.items():
+        est.generators_ = generators
+        wrong = judge(est, data, test, seed)
+        row[f"{name}_error"] = wrong["invariance_error"]
+        row[f"{name}_score"] = wrong["score"]
+    row["score_prefers_found"] = bool(
+        all(found["score"] > row[f"{name}_score"] for name in WRONG_GENERATORS)
+    )
+    return row
 
 
 def summarize(rows: list[dict]) -> list[dict]:
@@ -83,6 +109,7 @@ def summarize(rows: list[dict]) -> list[dict]:
                     row["invariance_error"] for row in mine
                 ),
                 "worst_invariance_error": max(row["invariance_error"] for row in mine),
+                "score_prefers_found": sum(row["score_prefers_found"] for row in mine),
             }
         )
     return summary
