@@ -179,7 +179,8 @@ def main() -> None:
         )
         + "\n\nEquations:\n\n"
         + "\n".join(
-            f"* {row['system']} {row['method']}: `{row['equations']}`"
+            f"* {row['system']} seed {row['seed']} {row['method']}: "
+            f"`{row['equations']}`"
             for row in rows
             if "equations" in row
         )
