@@ -83,7 +83,12 @@ def bad_inputs(data) -> list[dict]:
         "n_generators=0": {"n_generators": 0},
         "group='so7'": {"group": "so7"},
         "group='so3' in 2-D": {"group": "so3"},
-        "autoencoder='conv'": {"autoencoder": "conv"},
+        "autoencoder='transformer'": {"autoencoder": "transformer"},
+        "autoencoder='conv' without input_shape": {"autoencoder": "conv"},
+        "input_shape=(3, 5) for 2 features": {
+            "autoencoder": "conv",
+            "input_shape": (3, 5),
+        },
         "reconstruction_weight=-1": {"reconstruction_weight": -1.0},
         "batch_size=1000 > 400 windows": {"batch_size": 1000},
         "hidden_sizes=(16, 0)": {"hidden_sizes": (16, 0)},
