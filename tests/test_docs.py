@@ -2,6 +2,7 @@
 benchmark results."""
 
 import importlib
+import importlib.util
 import re
 import subprocess
 import sys
@@ -86,3 +87,18 @@ def test_the_code_of_the_page_runs(page, tmp_path, monkeypatch):
     script = _python_blocks(ROOT / "docs" / page)
     assert script
     exec(compile(script, page, "exec"), {"__name__": "__docs__"})
+
+
+def test_the_examples_gallery_runs(tmp_path):
+    # The gallery's figures come from this script; --quick keeps it to seconds.
+    pytest.importorskip("matplotlib")
+    path = ROOT / "docs" / "examples" / "paper_experiments.py"
+    spec = importlib.util.spec_from_file_location("paper_experiments", path)
+    gallery = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gallery)
+    gallery.main(["--quick", "--out", str(tmp_path)])
+    for name in gallery.EXPERIMENTS:
+        assert "generator L =" in (tmp_path / f"{name}.txt").read_text()
+        assert (tmp_path / f"{name}_latent.png").stat().st_size > 0
+    with pytest.raises(SystemExit):
+        gallery.main(["double_pendulum"])
