@@ -92,6 +92,14 @@ def _save(figure_name: str, draw) -> None:
     plt.close("all")
 
 
+def cycle_distance_ratio(frames: np.ndarray, candidates: np.ndarray) -> float:
+    """Median distance of ``candidates`` to the nearest of ``frames``, in units
+    of the median step between consecutive frames (<= 1: on the trajectory)."""
+    spacing = np.median(np.linalg.norm(np.diff(frames, axis=0), axis=1))
+    neighbors = NearestNeighbors(n_neighbors=1).fit(frames)
+    return float(np.median(neighbors.kneighbors(candidates)[0]) / spacing)
+
+
 def reaction_diffusion(seed: int, latent_dim: int, size: dict, config: str) -> dict:
     """Our defaults, or the paper's method: its pendulum preset (the paper's
     own reaction-diffusion settings are not in our sources)."""
@@ -114,14 +122,10 @@ def reaction_diffusion(seed: int, latent_dim: int, size: dict, config: str) -> d
     X = frames[half + _sample(rng, len(frames) - half)]
     coefficients = full_group_coefficients(est.generators_, len(X), random_state=seed)
     moved = est.apply_group(X, coefficients)
-    spacing = np.median(np.linalg.norm(np.diff(frames, axis=0), axis=1))
-    neighbors = NearestNeighbors(n_neighbors=1).fit(frames)
-    cycle_ratio = float(np.median(neighbors.kneighbors(moved)[0]) / spacing)
+    cycle_ratio = cycle_distance_ratio(frames, moved)
     # the same for reconstructed frames: what the autoencoder alone costs
     reconstructed = est.inverse_transform(est.transform(X))
-    reconstruction_ratio = float(
-        np.median(neighbors.kneighbors(reconstructed)[0]) / spacing
-    )
+    reconstruction_ratio = cycle_distance_ratio(frames, reconstructed)
     likeness = rotation_likeness(est.generators_[0])
     moved_distance = displacement(X, moved)
     if seed == 0:
