@@ -31,6 +31,7 @@ from highdim import SIZES, cycle_distance_ratio
 
 from symlearn import LatentSymmetryDiscoverer
 from symlearn.datasets import make_reaction_diffusion
+from symlearn.groups import group_basis
 from symlearn.metrics import full_group_coefficients
 
 CONFIGS = {
@@ -43,12 +44,6 @@ N_EVAL = 1000
 def moved_ratio(est, frames: np.ndarray, X: np.ndarray, seed: int) -> float:
     coefficients = full_group_coefficients(est.generators_, len(X), random_state=seed)
     return cycle_distance_ratio(frames, est.apply_group(X, coefficients))
-
-
-def cross_matrix(axis: np.ndarray) -> np.ndarray:
-    """The rotation generator about ``axis``: ``cross_matrix(a) @ v = a x v``."""
-    x, y, z = axis
-    return np.array([[0.0, -z, y], [z, 0.0, -x], [-y, x, 0.0]])
 
 
 def run(config: str, seed: int, size: str) -> dict:
@@ -82,7 +77,8 @@ def run(config: str, seed: int, size: str) -> dict:
     }
     # A rotation in the cycle's plane that keeps its covariance ellipse.
     root = directions @ np.diag(np.sqrt(variances)) @ directions.T
-    est.generators_ = (root @ cross_matrix(normal) @ np.linalg.inv(root))[None]
+    about_normal = np.tensordot(normal, group_basis("so3", 3), axes=1)
+    est.generators_ = (root @ about_normal @ np.linalg.inv(root))[None]
     est.center_ = Z.mean(axis=0)
     row["cycle_plane_ratio"] = moved_ratio(est, frames, X, seed)
     row["reconstruction_ratio"] = cycle_distance_ratio(

@@ -399,11 +399,11 @@ def generator_similarity(found: np.ndarray, true: np.ndarray) -> float:
     Each generator is flattened to a vector; the cosines of the principal
     angles between the two spans are the singular values of the product of
     their orthonormal bases. The result is the cosine of the largest
-    principal angle, so it does not
-    depend on sign, order, scale or any change of basis within each span: 1
-    means the same span, 0 means some direction of one span is orthogonal to
-    the other. If the spans have different dimensions, the smaller span is
-    compared within the larger one (1 if it is contained in it).
+    principal angle, so it does not depend on sign, order, scale or any
+    change of basis within each span: 1 means the same span, 0 means some
+    direction of one span is orthogonal to the other. If the spans have
+    different dimensions, the smaller span is compared within the larger one
+    (1 if it is contained in it).
 
     Parameters
     ----------
