@@ -9,6 +9,7 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_array, check_random_state, check_scalar
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import (
@@ -55,6 +56,9 @@ _INFERENCE_CHUNK = 65536
 _SCORE_MAX_WINDOWS = 1000
 # ``batch_size="auto"``: this many windows per batch, or all when fewer.
 _AUTO_BATCH_SIZE = 256
+# ``fit`` warns above this ``reconstruction_error_``: the decoder then
+# explains less than half of the states' variance.
+_MAX_RECONSTRUCTION_ERROR = 0.5
 # The nets compute in float32: a larger value would turn into inf.
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 # Input dtypes kept as they are (others are converted to the first).
@@ -320,6 +324,10 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         Number of features of a state.
     feature_names_in_ : ndarray of str
         Names of the features, when ``X`` had string column names.
+    reconstruction_error_ : float
+        Squared error of the autoencoder's round trip on the training states
+        over their total variance (0: exact, 1: no better than their mean).
+        ``fit`` warns (``ConvergenceWarning``) when it exceeds 0.5.
     fit_time_ : float
         Seconds spent in ``fit``.
     init_scores_ : ndarray of shape (n_init,)
@@ -536,6 +544,17 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             self._forget_fit()  # a fit that raises leaves no stale model
             self._fit_afresh(X)
         self.fit_time_ = time.perf_counter() - start
+        if self.reconstruction_error_ > _MAX_RECONSTRUCTION_ERROR:
+            warnings.warn(
+                f"the autoencoder reconstructs the training states poorly "
+                f"(reconstruction_error_={self.reconstruction_error_:.3g}; 0 is "
+                "exact, 1 no better than their mean), so the discovered symmetry "
+                "is unlikely to mean anything. Raise "
+                "reconstruction_weight (states with a small variance, such as "
+                "images, need a larger one) or max_epochs",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
         return self
 
     def _fit_afresh(self, X) -> None:
@@ -672,6 +691,22 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         if self.project_generators and self.group is None:
             generators = self._keep_latent_covariance(generators, latents)
         self.generators_ = generators
+        self.reconstruction_error_ = self._reconstruction_error(windows.states)
+
+    def _reconstruction_error(self, states: np.ndarray) -> float:
+        """Squared reconstruction error over the states' total variance,
+        chunk by chunk so that large data is not copied whole."""
+        if self.autoencoder == "identity":
+            return 0.0
+        module = self.net_.module_
+        mean = states.mean(axis=0, dtype=np.float64)
+        error = spread = 0.0
+        for start in range(0, len(states), _INFERENCE_CHUNK):
+            chunk = states[start : start + _INFERENCE_CHUNK]
+            decoded = self._run(lambda x: module.decode(module.encode(x)), chunk)
+            error += float(np.sum((decoded - chunk) ** 2, dtype=np.float64))
+            spread += float(np.sum((chunk - mean) ** 2))
+        return error / spread if spread > 0 else float(error > 0)
 
     def _fixed_basis(self) -> np.ndarray | None:
         if self.group is None:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 from conftest import small_discoverer
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from skorch import NeuralNet
 from skorch.callbacks import Callback, Checkpoint, TrainEndCheckpoint
 from skorch.exceptions import DeviceWarning
@@ -197,6 +197,25 @@ def test_input_error_on_warm_start_keeps_the_model(pendulum):
         est.fit(pendulum.states)
     np.testing.assert_array_equal(est.generators_, generators)
     assert est.transform(pendulum.states).shape == (480, 2)
+
+
+def test_reconstruction_error_is_the_round_trip_error_on_the_training_states(
+    pendulum,
+):
+    est = small_discoverer(max_epochs=5).fit(pendulum.trajectories)
+    X = pendulum.states
+    R = est.inverse_transform(est.transform(X))
+    expected = np.sum((R - X) ** 2) / np.sum((X - X.mean(axis=0)) ** 2)
+    assert est.reconstruction_error_ < 0.5
+    assert est.reconstruction_error_ == pytest.approx(expected, rel=1e-4)
+
+
+def test_an_autoencoder_that_reconstructs_nothing_is_reported(pendulum):
+    # Without the reconstruction loss the decoder never learns the states.
+    est = small_discoverer(reconstruction_weight=0.0, refine_epochs=0)
+    with pytest.warns(ConvergenceWarning, match="reconstructs the training states"):
+        est.fit(pendulum.trajectories)
+    assert est.reconstruction_error_ > 0.5
 
 
 # --- persistence ---------------------------------------------------------------
@@ -396,6 +415,8 @@ def test_small_data_fits_without_warnings_by_default():
     # batch_size="auto" replaced the clipping warning: small data fits silently.
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        # One epoch cannot learn to reconstruct; that warning is tested above.
+        warnings.simplefilter("ignore", ConvergenceWarning)
         LatentSymmetryDiscoverer(
             hidden_sizes=(4,), discriminator_hidden_sizes=(4,), max_epochs=1
         ).fit(np.random.default_rng(0).normal(size=(10, 2)))
