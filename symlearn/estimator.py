@@ -52,6 +52,9 @@ AUTOENCODERS = {
 
 # Rows per forward pass at inference: bounds memory on large inputs.
 _INFERENCE_CHUNK = 65536
+# Values per chunk of ``reconstruction_error_``'s passes over the states:
+# its temporaries stay small next to 10,000-value frames.
+_ERROR_CHUNK_VALUES = 2**22
 # Windows used by ``score``'s two-sample statistic (its cost is quadratic).
 _SCORE_MAX_WINDOWS = 1000
 # ``batch_size="auto"``: this many windows per batch, or all when fewer.
@@ -700,9 +703,10 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             return 0.0
         module = self.net_.module_
         mean = states.mean(axis=0, dtype=np.float64)
+        rows = max(1, _ERROR_CHUNK_VALUES // states.shape[1])
         error = spread = 0.0
-        for start in range(0, len(states), _INFERENCE_CHUNK):
-            chunk = states[start : start + _INFERENCE_CHUNK]
+        for start in range(0, len(states), rows):
+            chunk = states[start : start + rows]
             decoded = self._run(lambda x: module.decode(module.encode(x)), chunk)
             error += float(np.sum((decoded - chunk) ** 2, dtype=np.float64))
             spread += float(np.sum((chunk - mean) ** 2))
