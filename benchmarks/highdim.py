@@ -159,10 +159,13 @@ def reaction_diffusion(seed: int, latent_dim: int, size: dict, config: str) -> d
     }
 
 
-def pendulum_movie(seed: int, size: dict, reconstruction_weight: float = 10.0) -> dict:
-    """The default reconstruction weight, or a larger one: the movie's pixels
-    vary about 20 times less than the pendulum's states, so the default weighs
-    their reconstruction about 20 times less against the adversarial loss."""
+def pendulum_movie(
+    seed: int, size: dict, name: str = "pendulum_movie", **params
+) -> dict:
+    """``params`` override the estimator's defaults (``movie_strong``: a larger
+    reconstruction weight, as the movie's pixels vary about 20 times less than
+    the pendulum's states, so the default weighs their reconstruction about 20
+    times less against the adversarial loss); ``name`` prefixes the figures."""
     from symlearn import plotting
 
     data = make_pendulum_movie(**size, random_state=seed)
@@ -173,8 +176,8 @@ def pendulum_movie(seed: int, size: dict, reconstruction_weight: float = 10.0) -
         input_shape=data.state_shape,
         conv_channels=(8, 16, 32),
         hidden_sizes=(128,),
-        reconstruction_weight=reconstruction_weight,
         random_state=seed,
+        **params,
     )
     fit_s = _fit(est, [x.astype(np.float32) for x in train.trajectories])
     rng = np.random.RandomState(seed)
@@ -185,7 +188,6 @@ def pendulum_movie(seed: int, size: dict, reconstruction_weight: float = 10.0) -
     moved_distance = displacement(X, moved)
     if seed == 0:
         energy = data.invariant(test.states)
-        name = "pendulum_movie" + ("" if reconstruction_weight == 10.0 else "_strong")
         _save(
             f"{name}_latent",
             lambda: plotting.plot_latent(est, test.states, color=energy),
@@ -324,7 +326,10 @@ SYSTEMS = {
     "rd3": lambda seed, s, c: reaction_diffusion(seed, 3, s["reaction_diffusion"], c),
     "movie": lambda seed, s, _: pendulum_movie(seed, s["pendulum_movie"]),
     "movie_strong": lambda seed, s, _: pendulum_movie(
-        seed, s["pendulum_movie"], reconstruction_weight=1000.0
+        seed,
+        s["pendulum_movie"],
+        name="pendulum_movie_strong",
+        reconstruction_weight=1000.0,
     ),
     "bump": lambda seed, s, _: double_bump(seed, s["double_bump"], False),
     "bump_dynamic": lambda seed, s, _: double_bump(seed, s["double_bump"], True),

@@ -687,27 +687,26 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         self.history_ = net.history_
         generators = net.generator_.masked_basis().detach().cpu().numpy()
         # As training saw them: a state in two windows counts twice.
-        latents = self._run(net.module_.encode, windows.states)[windows.index.ravel()]
+        encoded = self._run(net.module_.encode, windows.states)
+        latents = encoded[windows.index.ravel()]
         self.center_ = (
             np.zeros(self.latent_dim) if self.keep_origin else latents.mean(axis=0)
         )
         if self.project_generators and self.group is None:
             generators = self._keep_latent_covariance(generators, latents)
         self.generators_ = generators
-        self.reconstruction_error_ = self._reconstruction_error(windows.states)
+        self.reconstruction_error_ = self._reconstruction_error(windows.states, encoded)
 
-    def _reconstruction_error(self, states: np.ndarray) -> float:
-        """Squared reconstruction error over the states' total variance,
-        chunk by chunk so that large data is not copied whole."""
-        if self.autoencoder == "identity":
-            return 0.0
-        module = self.net_.module_
+    def _reconstruction_error(self, states: np.ndarray, latents: np.ndarray) -> float:
+        """Squared error of decoding ``latents`` back to ``states``, over the
+        states' total variance; chunk by chunk so that large data is not
+        copied whole."""
         mean = states.mean(axis=0, dtype=np.float64)
         rows = max(1, _ERROR_CHUNK_VALUES // states.shape[1])
         error = spread = 0.0
         for start in range(0, len(states), rows):
             chunk = states[start : start + rows]
-            decoded = self._run(lambda x: module.decode(module.encode(x)), chunk)
+            decoded = self._run(self.net_.module_.decode, latents[start : start + rows])
             error += float(np.sum((decoded - chunk) ** 2, dtype=np.float64))
             spread += float(np.sum((chunk - mean) ** 2))
         return error / spread if spread > 0 else float(error > 0)
