@@ -190,11 +190,14 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         convolutions with ``"conv"``); the decoder mirrors them.
     activation : str, default="silu"
         Activation of the autoencoder.
-    latent_norm : {"whiten", "running", "batch"}, default="whiten"
+    latent_norm : {"whiten", "running", "batch", "none"}, default="whiten"
         How the latent is normalised: whitened to identity covariance with
         running statistics (orbits of a compact group come out round), scaled
-        coordinate by coordinate with running statistics, or by a batch norm
-        (as in the paper, whose per-batch statistics jitter the latent).
+        coordinate by coordinate with running statistics, by a batch norm
+        (as in the paper's dynamical systems, whose per-batch statistics
+        jitter the latent), or not at all (as in the paper's double bump and
+        rotating object; only the orthonormal last layer and
+        ``anchor_weight`` then keep the latent's scale).
     window_size : int, default=2
         States per window when ``X`` is a list of trajectories.
     window_gap : int, default=10

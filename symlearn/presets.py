@@ -39,6 +39,39 @@ _PAPER = {
         "batch_size": 8192,
         "max_epochs": 30,
     },
+    # Fixed so2+so2 on a 4-d latent: the reference's 1-d conv autoencoder
+    # (16, 32, 64 channels, then 128 and 32 units) with no latent
+    # normalisation, a discriminator of four 128-unit layers, no penalty
+    # against the identity, 2000 epochs of batch 256.
+    "double_bump": {
+        "latent_dim": 4,
+        "group": "so2+so2",
+        "autoencoder": "conv",
+        "conv_channels": (16, 32, 64),
+        "hidden_sizes": (128, 32),
+        "latent_norm": "none",
+        "discriminator_hidden_sizes": (128,) * 4,
+        "identity_weight": 0.0,
+        "batch_size": 256,
+        "max_epochs": 2000,
+    },
+    # Fixed so3 on a 3-d latent: 2-d conv autoencoder (16, 32, 64 channels,
+    # then 128, 128 and 32 units) with no latent normalisation, the reference's
+    # default discriminator (five 512-unit layers), a weaker adversary
+    # (0.001), 1000 epochs of batch 2048.
+    "rotating_object": {
+        "latent_dim": 3,
+        "group": "so3",
+        "autoencoder": "conv",
+        "conv_channels": (16, 32, 64),
+        "hidden_sizes": (128, 128, 32),
+        "latent_norm": "none",
+        "discriminator_hidden_sizes": (512,) * 5,
+        "identity_weight": 0.0,
+        "adversarial_weight": 0.001,
+        "batch_size": 2048,
+        "max_epochs": 1000,
+    },
 }
 
 
@@ -47,19 +80,23 @@ def paper_preset(system: str) -> dict[str, Any]:
 
     Parameters
     ----------
-    system : {"pendulum", "lotka_volterra"}
+    system : {"pendulum", "lotka_volterra", "double_bump", "rotating_object"}
 
     Returns
     -------
     dict
         Keyword arguments, e.g. ``LatentSymmetryDiscoverer(**paper_preset(
-        "pendulum"), random_state=0)``.
+        "pendulum"), random_state=0)``. The fixed-group presets set the
+        autoencoder, latent size and group as well; their data's
+        ``input_shape`` is left to the caller.
 
     Examples
     --------
     >>> from symlearn.presets import paper_preset
     >>> paper_preset("pendulum")["max_epochs"]
     70
+    >>> paper_preset("double_bump")["group"]
+    'so2+so2'
     """
     if system not in _PAPER:
         raise ValueError(f"no paper preset for {system!r}; known: {sorted(_PAPER)}")

@@ -10,6 +10,8 @@ from symlearn.nn.autoencoders import RunningStandardization, RunningWhitening
 from symlearn.nn.discriminator import WindowDiscriminator
 from symlearn.training.losses import standardization_penalty
 
+_NORMALIZATIONS = (RunningStandardization, RunningWhitening, torch.nn.BatchNorm1d)
+
 
 def _correlated(n: int = 4096, seed: int = 0) -> torch.Tensor:
     generator = torch.Generator().manual_seed(seed)
@@ -152,3 +154,21 @@ def test_huge_input_is_reported_as_divergence_not_a_torch_error():
     X = np.full((2, 5), 9.2845496e26, dtype=np.float32)  # found by hypothesis
     with pytest.raises(TrainingDivergedError, match="no model was kept"):
         small_discoverer(latent_dim=4, max_epochs=1, batch_size="auto").fit(X)
+
+
+@pytest.mark.parametrize("autoencoder", ["mlp", "conv"])
+def test_latent_norm_none_leaves_the_orthonormal_output_as_the_latent(autoencoder):
+    X = np.random.RandomState(0).normal(size=(64, 8)).astype(np.float32)
+    est = small_discoverer(
+        autoencoder=autoencoder,
+        input_shape=(1, 8),
+        conv_channels=(4,),
+        latent_norm="none",
+    ).fit(X)
+    module = est.net_.module_
+    x = torch.as_tensor(X)
+    with torch.no_grad():
+        latent = module.encode(x)
+        assert torch.equal(latent, module.encode_raw(x))
+    assert not any(isinstance(layer, _NORMALIZATIONS) for layer in module.modules())
+    np.testing.assert_allclose(est.transform(X), latent.numpy(), atol=1e-6)

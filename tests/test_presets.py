@@ -12,6 +12,28 @@ def test_paper_presets_are_valid_parameters(system):
     est._validate_params()
 
 
+@pytest.mark.parametrize(
+    "system, make, group",
+    [
+        ("double_bump", "make_double_bump", "so2+so2"),
+        ("rotating_object", "make_rotating_object", "so3"),
+    ],
+)
+def test_fixed_group_presets_fit_their_data(system, make, group):
+    from symlearn import datasets
+
+    data = getattr(datasets, make)(n_samples=64, random_state=0)
+    params = paper_preset(system) | {"max_epochs": 1, "batch_size": 32}
+    est = LatentSymmetryDiscoverer(
+        **params, input_shape=data.state_shape, random_state=0
+    )
+    assert paper_preset(system)["group"] == group
+    assert est.fit(data.states).transform(data.states).shape == (
+        64,
+        paper_preset(system)["latent_dim"],
+    )
+
+
 def test_unknown_preset():
     with pytest.raises(ValueError, match="no paper preset for 'heat'"):
         paper_preset("heat")

@@ -193,6 +193,7 @@ class RunningWhitening(_RunningMoments):
 
 
 LATENT_NORMS = {
+    "none": lambda dim: nn.Identity(),
     "batch": lambda dim: nn.BatchNorm1d(dim, affine=False),
     "running": RunningStandardization,
     "whiten": RunningWhitening,
