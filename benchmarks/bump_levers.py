@@ -22,7 +22,7 @@ from multiprocessing import get_context
 import numpy as np
 import torch
 from _common import markdown_table, write_results
-from highdim import MAX_EQUIVARIANCE_ERROR, N_EVAL, SIZES, _equivariance
+from highdim import MAX_EQUIVARIANCE_ERROR, N_EVAL, SIZES, held_out_equivariance
 
 from symlearn import LatentSymmetryDiscoverer
 from symlearn.datasets import make_double_bump
@@ -65,7 +65,7 @@ def run(lever: str, seed: int) -> dict:
         random_state=seed,
         **LEVERS[lever],
     ).fit(data.states)
-    error = _equivariance(est, test, seed)
+    error = held_out_equivariance(est, test, seed)
     Z = est.transform(test.states) - est.center_
     coherence = shift_coherence(Z, test.parameters, test.states.shape[1])
     best = {  # the plane that follows each bump best

@@ -205,7 +205,8 @@ def pendulum_movie(
     }
 
 
-def _equivariance(est, test, seed: int) -> float:
+def held_out_equivariance(est, test, seed: int) -> float:
+    """Equivariance error of ``est`` on ``test`` under random known moves."""
     moves = test.sample_moves(len(test.states), random_state=seed)
     return equivariance_error(
         est.transform(test.states),
@@ -239,7 +240,7 @@ def double_bump(seed: int, size: dict, dynamic: bool, config: str) -> dict:
     else:
         X = data.states
     fit_s = _fit(est, X)
-    error = _equivariance(est, test, seed)
+    error = held_out_equivariance(est, test, seed)
     if seed == 0:
         name = "double_bump_" + ("dynamic" if dynamic else "static")
         name += "_paper" if config == "paper" else ""
@@ -296,7 +297,7 @@ def rotating_object(
             "success": bool(similarity >= MIN_SO3_SIMILARITY and algebra == "so3"),
         }
     else:
-        error = _equivariance(est, test, seed)
+        error = held_out_equivariance(est, test, seed)
         row |= {
             "equivariance_error": error,
             "success": bool(error <= MAX_EQUIVARIANCE_ERROR),
