@@ -15,6 +15,17 @@ RESULTS = Path(__file__).parent / "results"
 torch.set_num_threads(1)
 
 
+def single_threaded_workers() -> None:
+    """Give worker processes started after this one BLAS thread each.
+
+    Two workers share two cores: BLAS threads on top of that stalled the
+    so(3) equivariance evaluation of the rotating object for minutes. Spawned
+    workers inherit the variables before they import numpy.
+    """
+    for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
+
+
 def machine() -> str:
     """One line describing where the benchmark ran."""
     if torch.cuda.is_available():

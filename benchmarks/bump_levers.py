@@ -14,14 +14,12 @@ takes about 16 min per fit (``highdim.py --config paper``).
 """
 
 import argparse
-import os
 import statistics
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
 import numpy as np
-import torch
-from _common import markdown_table, write_results
+from _common import markdown_table, single_threaded_workers, write_results
 from highdim import MAX_EQUIVARIANCE_ERROR, N_EVAL, SIZES, held_out_equivariance
 
 from symlearn import LatentSymmetryDiscoverer
@@ -53,7 +51,6 @@ def shift_coherence(Z: np.ndarray, shifts: np.ndarray, length: int) -> dict:
 
 
 def run(lever: str, seed: int) -> dict:
-    torch.set_num_threads(1)
     size = SIZES["full"]["double_bump"]
     data = make_double_bump(n_samples=size["n_samples"], random_state=seed)
     test = make_double_bump(n_samples=N_EVAL, random_state=seed + 1000)
@@ -89,8 +86,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--levers", nargs="+", default=list(LEVERS))
     args = parser.parse_args()
-    for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(variable, "1")
+    single_threaded_workers()
     tasks = [(lever, seed) for lever in args.levers for seed in range(args.seeds)]
     with ProcessPoolExecutor(args.jobs, mp_context=get_context("spawn")) as pool:
         rows = list(pool.map(run, *zip(*tasks, strict=True)))

@@ -26,7 +26,6 @@ Figures of seed 0 go to benchmarks/results/highdim/.
 
 import argparse
 import json
-import os
 import resource
 import statistics
 import time
@@ -35,7 +34,7 @@ from multiprocessing import get_context
 
 import numpy as np
 import torch
-from _common import RESULTS, markdown_table, write_results
+from _common import RESULTS, markdown_table, single_threaded_workers, write_results
 from sklearn.neighbors import NearestNeighbors
 
 from symlearn import LatentSymmetryDiscoverer
@@ -379,11 +378,7 @@ def main() -> None:
     if args.config == "paper" and set(args.systems) - set(PAPER_SYSTEMS):
         parser.error(f"--config paper applies to {PAPER_SYSTEMS} only")
     tasks = [(system, seed) for system in args.systems for seed in range(args.seeds)]
-    # Two workers share two cores: BLAS threads on top of that stalled the
-    # so(3) equivariance evaluation of the rotating object for minutes. The
-    # spawned workers inherit these before they import numpy.
-    for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(variable, "1")
+    single_threaded_workers()
     # A fresh process per fit: each peak memory is that fit's own.
     with ProcessPoolExecutor(
         args.jobs, mp_context=get_context("spawn"), max_tasks_per_child=1

@@ -23,14 +23,16 @@ def test_fixed_group_presets_fit_their_data(system, make, group):
     from symlearn import datasets
 
     data = getattr(datasets, make)(n_samples=64, random_state=0)
-    params = paper_preset(system) | {"max_epochs": 1, "batch_size": 32}
+    preset = paper_preset(system)
     est = LatentSymmetryDiscoverer(
-        **params, input_shape=data.state_shape, random_state=0
+        **(preset | {"max_epochs": 1, "batch_size": 32}),
+        input_shape=data.state_shape,
+        random_state=0,
     )
-    assert paper_preset(system)["group"] == group
+    assert preset["group"] == group
     assert est.fit(data.states).transform(data.states).shape == (
         64,
-        paper_preset(system)["latent_dim"],
+        preset["latent_dim"],
     )
 
 
