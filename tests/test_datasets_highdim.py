@@ -389,7 +389,7 @@ def rotating_object():
 
 def _render_directly(rotation, image_size=16, n_views=3):
     """Sum over blobs of weight * exp(-|p - q|^2 / (2 sigma^2)), pixel by pixel."""
-    grid = np.linspace(-1.1, 1.1, image_size)
+    grid = np.linspace(-1.4, 1.4, image_size)
     vertical, horizontal = np.meshgrid(grid, grid, indexing="ij")
     centres = rotating_module._CENTRES @ rotation.T
     views = []
@@ -481,7 +481,7 @@ def test_rotating_object_is_asymmetric(rotating_object):
     second = rotating_object.sample_moves(50, random_state=4)
     a, b = rotating_object._render(first), rotating_object._render(second)
     difference = np.linalg.norm(a - b, axis=1) / np.linalg.norm(a, axis=1)
-    assert difference.min() > 0.2  # measured 0.63
+    assert difference.min() > 0.07  # measured 0.14
     # Candidate discrete symmetries (half, third and quarter turns about the
     # coordinate axes and random axes) all change the images.
     identity = rotating_object._render(np.eye(3)[None])
@@ -490,16 +490,26 @@ def test_rotating_object_is_asymmetric(rotating_object):
     for angle in (np.pi, 2 * np.pi / 3, np.pi / 2):
         turned = rotating_object._render(Rotation.from_rotvec(angle * axes).as_matrix())
         change = np.linalg.norm(turned - identity, axis=1) / np.linalg.norm(identity)
-        assert change.min() > 0.2
+        assert change.min() > 0.07  # measured 0.14 to 0.17
 
 
 def test_rotating_object_stays_in_view():
     data = make_rotating_object(n_samples=500, random_state=6)
     images = data.states.reshape(-1, *data.state_shape)
     border = np.ones(data.state_shape, dtype=bool)
-    border[:, 2:-2, 2:-2] = False
-    mass_near_border = images[:, border].sum(axis=1) / images.sum(axis=(1, 2, 3))
-    assert mass_near_border.max() < 1e-3
+    border[:, 1:-1, 1:-1] = False
+    mass_on_border = images[:, border].sum(axis=1) / images.sum(axis=(1, 2, 3))
+    assert mass_on_border.max() < 5e-3  # measured 1.6e-3
+
+
+def test_rotating_object_is_smooth_at_pixel_scale():
+    # Neighbouring pixels differ much less than the image varies: blobs
+    # narrower than a pixel would alias into noise-like images.
+    data = make_rotating_object(n_samples=200, random_state=7)
+    images = data.states.reshape(-1, *data.state_shape)
+    step = np.diff(images, axis=-1)
+    # measured 0.40; blobs of widths 0.10 to 0.16 gave 0.71
+    assert np.sqrt((step**2).mean()) < 0.5 * images.std()
 
 
 def test_rotating_object_bad_moves(rotating_object):

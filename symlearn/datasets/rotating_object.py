@@ -15,22 +15,24 @@ __all__ = ["make_rotating_object"]
 # The object: Gaussian blobs at fixed 3-d points, each with its own size and
 # weight. All (size, weight) pairs differ, so a rotation mapping the object to
 # itself must fix every centre; the centres span R^3, so only the identity
-# does. Every centre lies within _MAX_RADIUS of the origin.
+# does. Every centre lies within 0.44 of the origin.
 _CENTRES = np.array(
     [
-        [0.55, 0.00, 0.00],
-        [0.00, 0.40, 0.00],
-        [0.00, 0.00, 0.30],
-        [-0.25, -0.30, 0.15],
-        [0.20, 0.25, -0.40],
+        [0.44, 0.00, 0.00],
+        [0.00, 0.32, 0.00],
+        [0.00, 0.00, 0.24],
+        [-0.20, -0.24, 0.12],
+        [0.16, 0.20, -0.32],
     ]
 )
-_SIGMAS = np.array([0.10, 0.14, 0.12, 0.16, 0.11])
+# At the default 16 pixels the narrowest blob is 1.3 pixels wide: narrower
+# blobs alias into images that change like noise under small rotations, which
+# no autoencoder of a few thousand images learns.
+_SIGMAS = np.array([0.25, 0.35, 0.30, 0.40, 0.275])
 _WEIGHTS = np.array([1.0, 0.8, 0.6, 0.7, 0.9])
-_MAX_RADIUS = 0.55
 # Half-width of the field of view. Under any rotation each blob centre stays
-# at least 4.2 of its own widths inside the border, so the object stays in view.
-_EXTENT = 1.1
+# at least 2.6 of its own widths inside the border, so the object stays in view.
+_EXTENT = 1.4
 
 # Each view drops one axis: (horizontal, vertical) 3-d axes of the image.
 _VIEW_AXES = [(0, 1), (1, 2), (2, 0)]  # along z, along x, along y
@@ -99,23 +101,23 @@ def make_rotating_object(
     r"""Generate images of an asymmetric 3-d object under random rotations.
 
     The object is a fixed set of five Gaussian blobs at 3-d points within
-    radius 0.55 of the origin, with different widths (0.10 to 0.16) and
+    radius 0.44 of the origin, with different widths (0.25 to 0.40) and
     weights, so that no rotation but the identity maps it to itself. Each
     sample rotates it by a rotation drawn uniformly (Haar measure) from
     SO(3) and renders ``n_views`` orthographic projections, one image
     channel each, on an ``image_size`` x ``image_size`` pixel grid spanning
-    :math:`[-1.1, 1.1]^2`. A view is the sum over blobs of
+    :math:`[-1.4, 1.4]^2`. A view is the sum over blobs of
     :math:`w_k \exp(-|p_k - q|^2 / (2\sigma_k^2))` at pixel :math:`q`, with
     :math:`p_k` the projected centre: the exact projection of the 3-d
     Gaussian blob up to a constant factor absorbed in its weight. The object
     stays in the field of view for every rotation: each blob centre stays at
-    least 4.2 of its own widths from the border.
+    least 2.6 of its own widths from the border.
 
     The views look along z, along x and along y (the first ``n_views`` of
     these). In channel ``c``, pixel ``[i, j]`` has horizontal coordinate
     ``grid[j]`` and vertical coordinate ``grid[i]``, the image axes being
     (x, y), (y, z) and (z, x) respectively, with
-    ``grid = np.linspace(-1.1, 1.1, image_size)``.
+    ``grid = np.linspace(-1.4, 1.4, image_size)``.
 
     Parameters
     ----------
