@@ -374,6 +374,9 @@ SYSTEMS = {
         adversarial_weight=0.0,
         **STRONG_OBJECT,
     ),
+    "object_6d_strong": lambda seed, s, _: rotating_object(
+        seed, s["rotating_object"], False, frame=True, name="_strong", **STRONG_OBJECT
+    ),
     "object_learned_strong": lambda seed, s, _: rotating_object(
         seed, s["rotating_object"], True, name="_strong", **STRONG_OBJECT
     ),
