@@ -25,9 +25,9 @@ _CENTRES = np.array(
         [0.16, 0.20, -0.32],
     ]
 )
-# At the default 16 pixels the narrowest blob is 1.3 pixels wide: narrower
-# blobs alias into images that change like noise under small rotations, which
-# no autoencoder of a few thousand images learns.
+# At the default 16 pixels the narrowest blob is 1.3 pixels wide. Blobs under
+# a pixel wide alias into images that change like noise under small
+# rotations; our conv autoencoder did not learn those from 4096 images.
 _SIGMAS = np.array([0.25, 0.35, 0.30, 0.40, 0.275])
 _WEIGHTS = np.array([1.0, 0.8, 0.6, 0.7, 0.9])
 # Half-width of the field of view. Under any rotation each blob centre stays
