@@ -20,10 +20,12 @@ from multiprocessing import get_context
 
 import numpy as np
 from _common import markdown_table, single_threaded_workers, write_results
-from highdim import MAX_EQUIVARIANCE_ERROR, N_EVAL, SIZES, held_out_equivariance
-
-from symlearn import LatentSymmetryDiscoverer
-from symlearn.datasets import make_double_bump
+from highdim import (
+    MAX_EQUIVARIANCE_ERROR,
+    SIZES,
+    double_bump_setup,
+    held_out_equivariance,
+)
 
 LEVERS = {
     "defaults": {},
@@ -51,17 +53,9 @@ def shift_coherence(Z: np.ndarray, shifts: np.ndarray, length: int) -> dict:
 
 
 def run(lever: str, seed: int) -> dict:
-    size = SIZES["full"]["double_bump"]
-    data = make_double_bump(n_samples=size["n_samples"], random_state=seed)
-    test = make_double_bump(n_samples=N_EVAL, random_state=seed + 1000)
-    est = LatentSymmetryDiscoverer(
-        latent_dim=4,
-        group="so2+so2",
-        autoencoder="conv",
-        input_shape=data.state_shape,
-        random_state=seed,
-        **LEVERS[lever],
-    ).fit(data.states)
+    n_samples = SIZES["full"]["double_bump"]["n_samples"]
+    data, test, est = double_bump_setup(seed, n_samples, **LEVERS[lever])
+    est.fit(data.states)
     error = held_out_equivariance(est, test, seed)
     Z = est.transform(test.states) - est.center_
     coherence = shift_coherence(Z, test.parameters, test.states.shape[1])

@@ -219,24 +219,30 @@ def held_out_equivariance(est, test, seed: int) -> float:
     )
 
 
+def double_bump_setup(seed: int, n_samples: int, **params) -> tuple:
+    """``n_samples`` training signals, ``N_EVAL`` held-out ones and an unfitted
+    estimator for them: fixed so2+so2 on a 4-d latent, conv autoencoder;
+    ``params`` override these and the estimator's defaults."""
+    data = make_double_bump(n_samples=n_samples, random_state=seed)
+    test = make_double_bump(n_samples=N_EVAL, random_state=seed + 1000)
+    params = {"latent_dim": 4, "group": "so2+so2", "autoencoder": "conv"} | params
+    est = LatentSymmetryDiscoverer(
+        input_shape=data.state_shape, window_gap=1, random_state=seed, **params
+    )
+    return data, test, est
+
+
 def double_bump(seed: int, size: dict, dynamic: bool, config: str) -> dict:
     """Static samples, or (``dynamic``) short trajectories each repeating one
     random shift pair of at most 2 steps per bump, cut into consecutive pairs.
     ``config="paper"``: the reference's double-bump settings."""
     from symlearn import plotting
 
-    size = dict(size)
-    n_steps = size.pop("n_steps")
+    n_samples, n_steps = size["n_samples"], size["n_steps"]
     if dynamic:
-        size["n_samples"] //= n_steps  # as many states as the static set
-    data = make_double_bump(**size, random_state=seed)
-    test = make_double_bump(n_samples=N_EVAL, random_state=seed + 1000)
-    params = {"latent_dim": 4, "group": "so2+so2", "autoencoder": "conv"}
-    if config == "paper":
-        params |= paper_preset("double_bump")
-    est = LatentSymmetryDiscoverer(
-        input_shape=data.state_shape, window_gap=1, random_state=seed, **params
-    )
+        n_samples //= n_steps  # as many states as the static set
+    params = paper_preset("double_bump") if config == "paper" else {}
+    data, test, est = double_bump_setup(seed, n_samples, **params)
     if dynamic:
         X = data.trajectories(n_steps, step=2, random_state=seed)
     else:
