@@ -126,6 +126,21 @@ def _check_hidden_sizes(sizes, name: str) -> None:
         raise ValueError(f"{name}={sizes!r} must hold positive integers")
 
 
+def _error_chunk_rows(states: np.ndarray) -> int:
+    """Rows per chunk of a pass over ``states`` that keeps temporaries small."""
+    return max(1, _ERROR_CHUNK_VALUES // states.shape[1])
+
+
+def _squared_spread(states: np.ndarray) -> float:
+    """Sum of the squared deviations of ``states`` from their mean, chunk by chunk."""
+    mean = states.mean(axis=0, dtype=np.float64)
+    rows = _error_chunk_rows(states)
+    return sum(
+        float(np.sum((states[start : start + rows] - mean) ** 2))
+        for start in range(0, len(states), rows)
+    )
+
+
 def _pair_states(X, X_dot, n_features: int):
     """``X`` and ``X_dot`` side by side (features then derivatives), in the
     input form of ``X``, after checking that their forms and shapes match."""
@@ -333,7 +348,10 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
     reconstruction_error_ : float
         Squared error of the autoencoder's round trip on the training states
         over their total variance (0: exact, 1: no better than their mean).
-        ``fit`` warns (``ConvergenceWarning``) when it exceeds 0.5.
+        ``fit`` warns (``ConvergenceWarning``) when it exceeds 0.5, giving
+        the states' mean variance per feature: the reconstruction loss is a
+        mean squared error, so states with a small variance (images) need a
+        larger ``reconstruction_weight``.
     fit_time_ : float
         Seconds spent in ``fit``.
     init_scores_ : ndarray of shape (n_init,)
@@ -550,17 +568,6 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             self._forget_fit()  # a fit that raises leaves no stale model
             self._fit_afresh(X)
         self.fit_time_ = time.perf_counter() - start
-        if self.reconstruction_error_ > _MAX_RECONSTRUCTION_ERROR:
-            warnings.warn(
-                f"the autoencoder reconstructs the training states poorly "
-                f"(reconstruction_error_={self.reconstruction_error_:.3g}; 0 is "
-                "exact, 1 no better than their mean), so the discovered symmetry "
-                "is unlikely to mean anything. Raise "
-                "reconstruction_weight (states with a small variance, such as "
-                "images, need a larger one) or max_epochs",
-                ConvergenceWarning,
-                stacklevel=2,
-            )
         return self
 
     def _fit_afresh(self, X) -> None:
@@ -612,6 +619,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         self._adopt(best_net, windows)
         if self.n_init > 1:
             self.init_scores_ = scores
+        self._warn_if_poorly_reconstructed(windows.states)
 
     def _continue_fit(self, X) -> None:
         """``warm_start``: train the fitted net for ``max_epochs`` more epochs."""
@@ -634,6 +642,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             self._forget_fit()  # the net was changed in place
             raise TrainingDivergedError(f"{error}; no model was kept") from None
         self._adopt(net, windows)
+        self._warn_if_poorly_reconstructed(windows.states)
 
     def _forget_fit(self) -> None:
         """Remove every fitted attribute (sklearn's trailing-underscore ones)."""
@@ -704,15 +713,41 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         """Squared error of decoding ``latents`` back to ``states``, over the
         states' total variance; chunk by chunk so that large data is not
         copied whole."""
-        mean = states.mean(axis=0, dtype=np.float64)
-        rows = max(1, _ERROR_CHUNK_VALUES // states.shape[1])
-        error = spread = 0.0
+        rows = _error_chunk_rows(states)
+        error = 0.0
         for start in range(0, len(states), rows):
             chunk = states[start : start + rows]
             decoded = self._run(self.net_.module_.decode, latents[start : start + rows])
             error += float(np.sum((decoded - chunk) ** 2, dtype=np.float64))
-            spread += float(np.sum((chunk - mean) ** 2))
+        spread = _squared_spread(states)
         return error / spread if spread > 0 else float(error > 0)
+
+    def _warn_if_poorly_reconstructed(self, states: np.ndarray) -> None:
+        """Warn when the decoder explains less than half of the states' variance,
+        with the states' variance, which sets the scale of the reconstruction loss."""
+        if self.reconstruction_error_ <= _MAX_RECONSTRUCTION_ERROR:
+            return
+        variance = _squared_spread(states) / states.size
+        advice = ""
+        if self.reconstruction_weight > 0 and variance > 0:
+            # The loss is a mean squared error, so it scales with the variance.
+            advice = (
+                f" The states vary {variance:.3g} per feature on average, so "
+                f"reconstruction_weight={self.reconstruction_weight:g} weighs their "
+                f"reconstruction as {self.reconstruction_weight * variance:.3g} "
+                "would weigh states of unit variance; "
+                f"{self.reconstruction_weight / variance:.3g} would weigh it as "
+                f"{self.reconstruction_weight:g} does those."
+            )
+        warnings.warn(
+            f"the autoencoder reconstructs the training states poorly "
+            f"(reconstruction_error_={self.reconstruction_error_:.3g}; 0 is "
+            "exact, 1 no better than their mean), so the discovered symmetry "
+            "is unlikely to mean anything. Raise reconstruction_weight or "
+            f"max_epochs.{advice}",
+            ConvergenceWarning,
+            stacklevel=4,
+        )
 
     def _fixed_basis(self) -> np.ndarray | None:
         if self.group is None:

@@ -218,6 +218,19 @@ def test_an_autoencoder_that_reconstructs_nothing_is_reported(pendulum):
     assert est.reconstruction_error_ > 0.5
 
 
+def test_the_poor_reconstruction_warning_gives_the_states_variance(pendulum):
+    # States scaled down 100 times vary 1e-4 as much: the same weight then
+    # weighs their reconstruction 1e4 times less, and the warning says so.
+    X = [x / 100 for x in pendulum.trajectories]
+    variance = np.var(np.concatenate(X), axis=0).mean()
+    est = small_discoverer(reconstruction_weight=1.0, refine_epochs=0)
+    with pytest.warns(ConvergenceWarning) as record:
+        est.fit(X)
+    message = str(record[0].message)
+    assert f"vary {variance:.3g} per feature" in message
+    assert f"; {1.0 / variance:.3g} would weigh it as 1 does" in message
+
+
 # --- persistence ---------------------------------------------------------------
 
 
