@@ -404,6 +404,50 @@ def run(system: str, seed: int, size: str, config: str) -> dict:
     return row
 
 
+def write_report(rows: list[dict], config: str, size: str, name: str) -> None:
+    """Write the summary and per-system tables of ``rows`` to ``results/{name}``."""
+    sections = []
+    summary = []
+    for system in dict.fromkeys(row["system"] for row in rows):
+        mine = [row for row in rows if row["system"] == system]
+        # Rows of runs from before the error was recorded lack it.
+        errors = [
+            row["reconstruction_error"] for row in mine if "reconstruction_error" in row
+        ]
+        summary.append(
+            {
+                "system": system,
+                "seeds": len(mine),
+                "succeeded": sum(row["success"] for row in mine),
+                "median_fit_s": statistics.median(row["fit_s"] for row in mine),
+                "median_reconstruction_error": (
+                    statistics.median(errors) if errors else "not recorded"
+                ),
+                "max_peak_rss_MB": max(row["peak_rss_MB"] for row in mine),
+            }
+        )
+        sections.append(f"### {system}\n\n" + markdown_table(mine, list(mine[0])))
+    figures = sorted(p.name for p in FIGURES.glob("*.png")) if FIGURES.exists() else []
+    body = (
+        f"Configuration: `{config}`. Sizes: `{size}` = "
+        f"{SIZES[size]}. `default`: the defaults of "
+        "`LatentSymmetryDiscoverer` except the autoencoder, fixed group and "
+        "window gap per system; `paper`: `symlearn.presets.paper_preset` of "
+        "the system (reaction-diffusion: the pendulum's; see "
+        "`benchmarks/highdim.py`). Peak memory is the resident set of the "
+        "fit's own process (data generation included). A rerun of some "
+        "systems keeps the rows of the others (`run` says when each ran).\n\n"
+        + markdown_table(summary, list(summary[0]))
+        + "\n\n"
+        + "\n\n".join(sections)
+        + "\n\nFigures (seed 0): "
+        + ", ".join(f"`results/highdim/{name}`" for name in figures)
+    )
+    path = write_results(name, "High-dimensional systems", body, rows)
+    print(body)
+    print(f"\nwritten to {path}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--systems", nargs="+", default=list(SYSTEMS))
@@ -436,42 +480,7 @@ def main() -> None:
     if previous.exists():
         kept = json.loads(previous.read_text())
         rows = [row for row in kept if row["system"] not in args.systems] + rows
-    sections = []
-    summary = []
-    for system in dict.fromkeys(row["system"] for row in rows):
-        mine = [row for row in rows if row["system"] == system]
-        summary.append(
-            {
-                "system": system,
-                "seeds": len(mine),
-                "succeeded": sum(row["success"] for row in mine),
-                "median_fit_s": statistics.median(row["fit_s"] for row in mine),
-                "median_reconstruction_error": statistics.median(
-                    row.get("reconstruction_error", float("nan")) for row in mine
-                ),
-                "max_peak_rss_MB": max(row["peak_rss_MB"] for row in mine),
-            }
-        )
-        sections.append(f"### {system}\n\n" + markdown_table(mine, list(mine[0])))
-    figures = sorted(p.name for p in FIGURES.glob("*.png")) if FIGURES.exists() else []
-    body = (
-        f"Configuration: `{args.config}`. Sizes: `{args.size}` = "
-        f"{SIZES[args.size]}. `default`: the defaults of "
-        "`LatentSymmetryDiscoverer` except the autoencoder, fixed group and "
-        "window gap per system; `paper`: `symlearn.presets.paper_preset` of "
-        "the system (reaction-diffusion: the pendulum's; see "
-        "`benchmarks/highdim.py`). Peak memory is the resident set of the "
-        "fit's own process (data generation included). A rerun of some "
-        "systems keeps the rows of the others (`run` says when each ran).\n\n"
-        + markdown_table(summary, list(summary[0]))
-        + "\n\n"
-        + "\n\n".join(sections)
-        + "\n\nFigures (seed 0): "
-        + ", ".join(f"`results/highdim/{name}`" for name in figures)
-    )
-    path = write_results(args.name, "High-dimensional systems", body, rows)
-    print(body)
-    print(f"\nwritten to {path}")
+    write_report(rows, args.config, args.size, args.name)
 
 
 if __name__ == "__main__":
