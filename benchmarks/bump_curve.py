@@ -54,13 +54,16 @@ class HeldOutEquivariance(Callback):
         autoencoder.eval()  # no update of running statistics
         with torch.no_grad():
             Z, Z_moved = (
-                autoencoder.encode(torch.as_tensor(x, dtype=torch.float32))
+                autoencoder.encode(
+                    torch.as_tensor(x, dtype=torch.float32, device=net.device)
+                )
+                .cpu()
                 .double()
                 .numpy()
                 for x in (self.X, self.X_moved)
             )
         autoencoder.train()
-        generators = net.generator_.masked_basis().detach().double().numpy()
+        generators = net.generator_.masked_basis().detach().cpu().double().numpy()
         error = equivariance_error(
             Z, Z_moved, self.coordinates, generators, Z.mean(axis=0)
         )
