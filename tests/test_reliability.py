@@ -210,6 +210,17 @@ def test_reconstruction_error_is_the_round_trip_error_on_the_training_states(
     assert est.reconstruction_error_ == pytest.approx(expected, rel=1e-4)
 
 
+def test_reconstruction_error_does_not_depend_on_the_chunk_size(pendulum, monkeypatch):
+    # Large data are measured chunk by chunk: 15 values are 7 two-feature
+    # states, so the 480 states end with a partial chunk, which must count
+    # too. Decoding in float32 batches of another size moves the result by
+    # about 1e-8 (relative).
+    whole = small_discoverer().fit(pendulum.trajectories).reconstruction_error_
+    monkeypatch.setattr(symlearn.estimator, "_ERROR_CHUNK_VALUES", 15)
+    chunked = small_discoverer().fit(pendulum.trajectories).reconstruction_error_
+    assert chunked == pytest.approx(whole, rel=1e-6)
+
+
 def test_an_autoencoder_that_reconstructs_nothing_is_reported(pendulum):
     # Without the reconstruction loss the decoder never learns the states.
     est = small_discoverer(reconstruction_weight=0.0, refine_epochs=0)
