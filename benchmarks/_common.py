@@ -51,9 +51,12 @@ def markdown_table(rows: list[dict], columns: list[str]) -> str:
 
 
 def write_results(name: str, title: str, body: str, rows: list[dict]) -> Path:
-    """Write ``results/<name>.md`` (title, machine, body) and ``<name>.json``."""
+    """Write ``results/<name>.md`` (title, machine, body) and ``<name>.json``,
+    and print the body and where it went."""
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{name}.md"
     path.write_text(f"# {title}\n\nMachine: {machine()}\n\n{body}\n")
     (RESULTS / f"{name}.json").write_text(json.dumps(rows, indent=1, default=float))
+    print(body)
+    print(f"\nwritten to {path}")
     return path

@@ -128,9 +128,7 @@ def main() -> None:
         + "\n\n### Equivariance error by epoch\n\n"
         + markdown_table(curve, list(curve[0]))
     )
-    path = write_results("bump_curve", "Double bump: error during training", body, rows)
-    print(body)
-    print(f"\nwritten to {path}")
+    write_results("bump_curve", "Double bump: error during training", body, rows)
 
 
 if __name__ == "__main__":

@@ -113,9 +113,7 @@ def main() -> None:
         + "\n\n### Per seed\n\n"
         + markdown_table(rows, list(rows[0]))
     )
-    path = write_results("bump_levers", "Double bump levers", body, rows)
-    print(body)
-    print(f"\nwritten to {path}")
+    write_results("bump_levers", "Double bump levers", body, rows)
 
 
 if __name__ == "__main__":

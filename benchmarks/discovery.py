@@ -148,9 +148,7 @@ def main() -> None:
         + markdown_table(rows, columns)
     )
     name = args.name or f"discovery_{args.config}"
-    path = write_results(name, "Discovery benchmark", body, rows)
-    print(body)
-    print(f"\nwritten to {path}")
+    write_results(name, "Discovery benchmark", body, rows)
 
 
 if __name__ == "__main__":

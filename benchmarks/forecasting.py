@@ -186,9 +186,7 @@ def main() -> None:
         )
     )
     name = args.name or ("forecasting_quick" if args.quick else "forecasting")
-    path = write_results(name, "Forecasting benchmark", body, rows)
-    print(body)
-    print(f"\nwritten to {path}")
+    write_results(name, "Forecasting benchmark", body, rows)
 
 
 if __name__ == "__main__":

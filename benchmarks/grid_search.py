@@ -134,9 +134,7 @@ def main() -> None:
         f"{sequential_s:.1f} s.\n\n" + markdown_table(rows, list(rows[0]))
     )
     name = "grid_search_quick" if args.quick else "grid_search"
-    path = write_results(name, "Grid search: sequential, loky and Dask", body, rows)
-    print(body)
-    print(f"\nwritten to {path}")
+    write_results(name, "Grid search: sequential, loky and Dask", body, rows)
     if not all(row["same_best"] for row in rows):
         raise SystemExit("the searches chose different parameters")
 

@@ -443,9 +443,7 @@ def write_report(rows: list[dict], config: str, size: str, name: str) -> None:
         + "\n\nFigures (seed 0): "
         + ", ".join(f"`results/highdim/{name}`" for name in figures)
     )
-    path = write_results(name, "High-dimensional systems", body, rows)
-    print(body)
-    print(f"\nwritten to {path}")
+    write_results(name, "High-dimensional systems", body, rows)
 
 
 def main() -> None:

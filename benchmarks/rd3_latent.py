@@ -115,7 +115,7 @@ def main() -> None:
         "steps (success <= 1). `cycle_plane_ratio`: a rotation put by hand in "
         "the latent cycle's own plane.\n\n" + markdown_table(rows, columns)
     )
-    print(write_results(args.name, "3-d latent of reaction-diffusion", body, rows))
+    write_results(args.name, "3-d latent of reaction-diffusion", body, rows)
 
 
 if __name__ == "__main__":

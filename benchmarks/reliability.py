@@ -331,7 +331,7 @@ def main() -> None:
         + [{"kind": "property", **row} for row in props]
         + [{"kind": "check", **row} for row in results]
     )
-    print(write_results("reliability", "Reliability report", body, rows))
+    write_results("reliability", "Reliability report", body, rows)
 
 
 if __name__ == "__main__":
