@@ -1,0 +1,137 @@
+"""Preprocessing for signals, images and fields given as flat rows."""
+
+import numpy as np
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from symlearn.nn.autoencoders import check_input_shape
+
+__all__ = ["ChannelScaler"]
+
+_FLOAT_DTYPES = (np.float64, np.float32)
+
+
+class ChannelScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+    """Scale each channel of flattened multi-channel states to the same spread.
+
+    The reconstruction loss of :class:`~symlearn.LatentSymmetryDiscoverer`
+    is a mean squared error over all features, so a channel whose values
+    vary less than another's is reconstructed that much less carefully. The
+    pendulum movie's frame channel, for example, varies about 20 times less
+    than its time-derivative channel. This transformer divides every channel
+    by one number, the root of its mean per-feature variance in the training
+    data, so each channel then has mean per-feature variance 1. Unlike
+    :class:`~sklearn.preprocessing.StandardScaler` it keeps each image's
+    shape: pixels are neither centred nor scaled one by one, so a background
+    that never changes stays 0 rather than being divided by a variance near
+    0.
+
+    Parameters
+    ----------
+    input_shape : tuple of int, default=None
+        Shape of one state, channels first: ``(channels, length)`` or
+        ``(channels, height, width)``; the product must be ``n_features``.
+        ``None`` treats all features as one channel.
+
+    Attributes
+    ----------
+    scale_ : ndarray of shape (n_channels,)
+        Root mean per-feature variance of each channel, what ``transform``
+        divides by.
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symlearn.preprocessing import ChannelScaler
+    >>> rng = np.random.RandomState(0)
+    >>> X = np.hstack([rng.normal(size=(200, 4)), 10 * rng.normal(size=(200, 4))])
+    >>> scaler = ChannelScaler(input_shape=(2, 4)).fit(X)
+    >>> scaler.scale_.round(1)
+    array([1. , 9.6])
+    >>> Xt = scaler.transform(X)
+    >>> bool(np.allclose(scaler.inverse_transform(Xt), X))
+    True
+    """
+
+    _parameter_constraints: dict = {
+        "input_shape": [tuple, list, None],
+    }
+
+    def __init__(self, input_shape=None):
+        self.input_shape = input_shape
+
+    def _n_channels(self, n_features: int) -> int:
+        if self.input_shape is None:
+            return 1
+        check_input_shape(tuple(self.input_shape), n_features)
+        return self.input_shape[0]
+
+    def fit(self, X, y=None) -> "ChannelScaler":
+        """Compute each channel's scale.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            States, each a flattened array of shape ``input_shape``.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : ChannelScaler
+
+        Raises
+        ------
+        ValueError
+            If ``input_shape`` does not hold ``n_features`` values, or a
+            channel is constant (it has no spread to scale by).
+        """
+        self._validate_params()
+        X = validate_data(self, X, dtype=_FLOAT_DTYPES, ensure_min_samples=2)
+        channels = X.reshape(len(X), self._n_channels(X.shape[1]), -1)
+        variance = channels.var(axis=0, dtype=np.float64).mean(axis=1)
+        constant = np.flatnonzero(variance == 0)
+        if constant.size:
+            raise ValueError(
+                f"channel {int(constant[0])} is constant over the {len(X)} "
+                "samples; it has no spread to scale by"
+            )
+        self.scale_ = np.sqrt(variance)
+        return self
+
+    def _rescale(self, X, power: int) -> np.ndarray:
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=_FLOAT_DTYPES, reset=False)
+        channels = X.reshape(len(X), len(self.scale_), -1)
+        # Cast the scale, not the data: float32 states stay float32.
+        factor = (self.scale_**power).astype(X.dtype)[:, None]
+        return (channels * factor).reshape(X.shape)
+
+    def transform(self, X) -> np.ndarray:
+        """Divide each channel by its scale.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        X_scaled : ndarray of shape (n_samples, n_features)
+            Same dtype as ``X`` (float32 or float64).
+        """
+        return self._rescale(X, -1)
+
+    def inverse_transform(self, X) -> np.ndarray:
+        """Multiply each channel by its scale, undoing ``transform``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        X_original : ndarray of shape (n_samples, n_features)
+        """
+        return self._rescale(X, 1)

@@ -1,0 +1,76 @@
+"""ChannelScaler: one scale per channel of flattened multi-channel states."""
+
+import numpy as np
+import pytest
+from sklearn.pipeline import make_pipeline
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from symlearn.datasets import make_pendulum_movie
+from symlearn.preprocessing import ChannelScaler
+
+
+@parametrize_with_checks([ChannelScaler()])
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+def _two_channels(rng, n=300):
+    """Channel 0 of spread about 0.1, channel 1 of spread about 5, 3 x 4 images."""
+    return np.hstack([0.1 * rng.normal(size=(n, 12)), 5 + 5 * rng.normal(size=(n, 12))])
+
+
+def test_each_channel_gets_unit_mean_variance():
+    X = _two_channels(np.random.RandomState(0))
+    Xt = ChannelScaler(input_shape=(2, 3, 4)).fit_transform(X)
+    channels = Xt.reshape(len(X), 2, 12)
+    np.testing.assert_allclose(channels.var(axis=0).mean(axis=1), [1.0, 1.0])
+    # one factor per channel: the shape of each image is kept
+    np.testing.assert_allclose(Xt[:, :12] / X[:, :12], Xt[0, 0] / X[0, 0])
+    np.testing.assert_allclose(Xt[:, 12:] / X[:, 12:], Xt[0, 12] / X[0, 12])
+
+
+def test_inverse_transform_undoes_transform_and_keeps_float32():
+    X = _two_channels(np.random.RandomState(1)).astype(np.float32)
+    scaler = ChannelScaler(input_shape=(2, 12)).fit(X)
+    Xt = scaler.transform(X)
+    assert Xt.dtype == np.float32
+    np.testing.assert_allclose(scaler.inverse_transform(Xt), X, rtol=1e-6)
+
+
+def test_without_input_shape_all_features_share_one_scale():
+    X = _two_channels(np.random.RandomState(2))
+    scaler = ChannelScaler().fit(X)
+    assert scaler.scale_.shape == (1,)
+    np.testing.assert_allclose(scaler.scale_[0] ** 2, X.var(axis=0).mean())
+
+
+def test_wrong_input_shape_names_both_sizes():
+    X = _two_channels(np.random.RandomState(3))
+    with pytest.raises(ValueError, match=r"holds 20 values.*n_features=24"):
+        ChannelScaler(input_shape=(2, 10)).fit(X)
+
+
+def test_constant_channel_is_named():
+    X = _two_channels(np.random.RandomState(4))
+    X[:, 12:] = 3.0
+    with pytest.raises(ValueError, match="channel 1 is constant"):
+        ChannelScaler(input_shape=(2, 12)).fit(X)
+
+
+def test_other_width_after_fit_is_rejected():
+    X = _two_channels(np.random.RandomState(5))
+    scaler = ChannelScaler(input_shape=(2, 12)).fit(X)
+    with pytest.raises(ValueError, match="24 features"):
+        scaler.transform(X[:, :20])
+
+
+def test_pendulum_movie_channels_balanced_in_a_pipeline():
+    data = make_pendulum_movie(
+        n_trajectories=3, n_steps=20, image_size=15, random_state=0
+    )
+    scaler = ChannelScaler(input_shape=data.state_shape)
+    Xt = make_pipeline(scaler).fit_transform(data.states)
+    # the derivative channel varies far more than the frame before scaling
+    assert scaler.scale_[1] > 3 * scaler.scale_[0]
+    channels = Xt.reshape(len(Xt), 2, -1)
+    np.testing.assert_allclose(channels.var(axis=0).mean(axis=1), [1.0, 1.0])
