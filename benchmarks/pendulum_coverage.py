@@ -46,13 +46,18 @@ SPANS = {
 }
 
 
-def orbit_fractions(data) -> np.ndarray:
-    """Fraction of its orbit each trajectory of ``data`` covers (at most 1)."""
+def orbit_periods(data) -> np.ndarray:
+    """Period of each trajectory of ``data`` (the pendulum or its movie),
+    from the energy of its first state."""
     energy = np.array([data.invariant(x[:1])[0] for x in data.trajectories])
     # period of the pendulum with energy 1 - cos(amplitude) = 2 k^2
-    period = 4 * ellipk(energy / 2)
+    return 4 * ellipk(energy / 2)
+
+
+def orbit_fractions(data) -> np.ndarray:
+    """Fraction of its orbit each trajectory of ``data`` covers (at most 1)."""
     span = data.t[-1] - data.t[0]
-    return np.minimum(span / period, 1.0)
+    return np.minimum(span / orbit_periods(data), 1.0)
 
 
 def run_seed(span: str, seed: int) -> dict:

@@ -134,6 +134,15 @@ def make_pendulum_movie(
         If ``n_trajectories < 1``, ``n_steps < 2``, ``dt <= 0`` or
         ``image_size < 8``.
 
+    Notes
+    -----
+    The defaults are tiny, for tests. To discover the pendulum's symmetry,
+    let the trajectories run at least one period (2 pi or longer): the
+    SINDy-autoencoder reference samples 100 of them over t in [0, 10). On
+    the state-space pendulum, 16 000 training states spanning t in [0, 10)
+    passed on 3 / 3 seeds and as many spanning [0, 4) on none
+    (``benchmarks/pendulum_coverage.py``).
+
     Examples
     --------
     >>> from symlearn.datasets import make_pendulum_movie
