@@ -201,6 +201,12 @@ def fit_movie(
     return data, test, scaler, est, fit_s
 
 
+def held_out_frames(test, seed: int) -> np.ndarray:
+    """The movie's held-out states the benchmark judges, as float32."""
+    rng = np.random.RandomState(seed)
+    return test.states[_sample(rng, len(test.states))].astype(np.float32)
+
+
 def pendulum_movie(
     seed: int,
     size: dict,
@@ -225,8 +231,7 @@ def pendulum_movie(
     )
     if config == "paper":
         name = f"{name}_paper"
-    rng = np.random.RandomState(seed)
-    X = test.states[_sample(rng, len(test.states))].astype(np.float32)
+    X = held_out_frames(test, seed)
     X_scaled = scaler.transform(X)
     coefficients = full_group_coefficients(est.generators_, len(X), random_state=seed)
     moved = scaler.inverse_transform(est.apply_group(X_scaled, coefficients))

@@ -24,8 +24,8 @@ from highdim import (
     MAX_INVARIANCE_ERROR,
     SCALED_MOVIE,
     SIZES,
-    _sample,
     fit_movie,
+    held_out_frames,
 )
 from joblib import Parallel, delayed
 from pendulum_coverage import orbit_periods
@@ -58,16 +58,14 @@ def run_seed(seed: int, size_name: str) -> dict:
             windings["center"].append(winding_number(z, est.center_))
             windings["rest"].append(winding_number(z, rest))
 
-    rng = np.random.RandomState(seed)
-    X = test.states[_sample(rng, len(test.states))].astype(np.float32)
+    X = held_out_frames(test, seed)
+    X_scaled = scaler.transform(X)
     coefficients = full_group_coefficients(est.generators_, len(X), random_state=seed)
     errors = {}
     center = est.center_
     for name, point in (("", center), ("_about_rest", rest)):
         est.center_ = point
-        moved = scaler.inverse_transform(
-            est.apply_group(scaler.transform(X), coefficients)
-        )
+        moved = scaler.inverse_transform(est.apply_group(X_scaled, coefficients))
         errors[f"invariance_error{name}"] = invariance_error(data.invariant, X, moved)
     est.center_ = center
     spread = np.sqrt(np.mean(np.sum((encode(X) - center) ** 2, axis=1)))
