@@ -221,6 +221,19 @@ def test_pendulum_movie_reproducible():
     assert not np.allclose(a.states, c.states)
 
 
+def test_pendulum_movie_float32():
+    kwargs = {"n_trajectories": 2, "n_steps": 5, "image_size": 16, "random_state": 0}
+    single = make_pendulum_movie(dtype=np.float32, **kwargs)
+    double = make_pendulum_movie(**kwargs)
+    assert single.trajectories[0].dtype == np.float32
+    assert single.derivatives[0].dtype == np.float32
+    assert single.t.dtype == np.float64
+    np.testing.assert_allclose(single.states, double.states, atol=1e-6)
+    np.testing.assert_allclose(
+        single.derivatives[1], double.derivatives[1], rtol=1e-6, atol=1e-5
+    )
+
+
 def test_pendulum_movie_derivatives_match_finite_differences():
     dt = 0.005
     data = make_pendulum_movie(n_steps=100, dt=dt, random_state=3)
@@ -251,6 +264,7 @@ def test_pendulum_movie_energy_from_pixels(pendulum_movie):
         ({"n_steps": 1}, "n_steps"),
         ({"dt": -0.1}, "dt"),
         ({"image_size": 7}, "image_size"),
+        ({"dtype": np.int32}, "dtype"),
     ],
 )
 def test_pendulum_movie_bad_arguments(kwargs, name):

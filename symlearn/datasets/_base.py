@@ -399,6 +399,17 @@ def check_positive_float(value: object, name: str) -> float:
     return float(value)
 
 
+def check_float_dtype(dtype: object) -> np.dtype:
+    """Return ``dtype`` as float32 or float64, or raise ValueError."""
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise ValueError(f"dtype must be float32 or float64, got {dtype!r}.") from None
+    if dtype not in (np.float32, np.float64):
+        raise ValueError(f"dtype must be float32 or float64, got {dtype!r}.")
+    return dtype
+
+
 def check_interval(
     value: object, name: str, lower: float | None = None
 ) -> tuple[float, float]:

@@ -9,7 +9,12 @@ import numpy as np
 from scipy import fft
 from sklearn.utils import check_random_state
 
-from ._base import TrajectoryData, check_int, check_positive_float
+from ._base import (
+    TrajectoryData,
+    check_float_dtype,
+    check_int,
+    check_positive_float,
+)
 
 __all__ = ["make_reaction_diffusion"]
 
@@ -55,16 +60,6 @@ def _spiral(n_grid: int, spiral_arms: int, phase: float) -> np.ndarray:
     r, angle = np.hypot(x, y), np.arctan2(y, x)
     wave = spiral_arms * angle - r + phase
     return np.tanh(r) * np.stack([np.cos(wave), np.sin(wave)])
-
-
-def _check_dtype(dtype: object) -> np.dtype:
-    try:
-        dtype = np.dtype(dtype)
-    except TypeError:
-        raise ValueError(f"dtype must be float32 or float64, got {dtype!r}.") from None
-    if dtype not in (np.float32, np.float64):
-        raise ValueError(f"dtype must be float32 or float64, got {dtype!r}.")
-    return dtype
 
 
 def make_reaction_diffusion(
@@ -175,7 +170,7 @@ def make_reaction_diffusion(
         raise ValueError(f"beta must be a finite number, got {beta!r}.")
     beta = float(beta)
     spiral_arms = check_int(spiral_arms, "spiral_arms", 1)
-    dtype = _check_dtype(dtype)
+    dtype = check_float_dtype(dtype)
     rng = check_random_state(random_state)
 
     phase = rng.uniform(0.0, 2 * np.pi)
