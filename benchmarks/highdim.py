@@ -3,6 +3,7 @@ pendulum movie, double bump and rotating object, several seeds each.
 
     python benchmarks/highdim.py --seeds 3                      # all systems
     python benchmarks/highdim.py --systems bump object --seeds 1
+    python benchmarks/highdim.py --systems movie --first-seed 2 --seeds 1  # seed 2 only
 
 Every fit runs in a fresh worker process (two at a time, one torch thread
 each), so its peak resident memory is its own: data generation plus fit.
@@ -497,7 +498,9 @@ def write_report(rows: list[dict], config: str, size: str, name: str) -> None:
     sections = []
     summary = []
     for system in dict.fromkeys(row["system"] for row in rows):
-        mine = [row for row in rows if row["system"] == system]
+        mine = sorted(
+            (row for row in rows if row["system"] == system), key=lambda r: r["seed"]
+        )
         # Rows of runs from before the error was recorded lack it.
         errors = [
             row["reconstruction_error"] for row in mine if "reconstruction_error" in row
@@ -524,7 +527,7 @@ def write_report(rows: list[dict], config: str, size: str, name: str) -> None:
         "the system (reaction-diffusion and pendulum movie: the pendulum's; see "
         "`benchmarks/highdim.py`). Peak memory is the resident set of the "
         "fit's own process (data generation included). A rerun of some "
-        "systems keeps the rows of the others (`run` says when each ran).\n\n"
+        "systems or seeds keeps the other rows (`run` says when each ran).\n\n"
         + markdown_table(summary, list(summary[0]))
         + "\n\n"
         + "\n\n".join(sections)
@@ -538,6 +541,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--systems", nargs="+", default=list(SYSTEMS))
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--size", choices=list(SIZES), default="full")
     parser.add_argument("--config", choices=["default", "paper"], default="default")
     parser.add_argument("--jobs", type=int, default=2)
@@ -546,7 +550,8 @@ def main() -> None:
 
     if args.config == "paper" and set(args.systems) - set(PAPER_SYSTEMS):
         parser.error(f"--config paper applies to {PAPER_SYSTEMS} only")
-    tasks = [(system, seed) for system in args.systems for seed in range(args.seeds)]
+    seeds = range(args.first_seed, args.first_seed + args.seeds)
+    tasks = [(system, seed) for system in args.systems for seed in seeds]
     single_threaded_workers()
     # A fresh process per fit: each peak memory is that fit's own.
     with ProcessPoolExecutor(
@@ -561,11 +566,11 @@ def main() -> None:
             rows.append(future.result())
             print(rows[-1], flush=True)
 
-    # A rerun of some systems keeps the other systems' rows of the last run.
+    # A rerun of some systems or seeds keeps the other rows of the last run.
     previous = RESULTS / f"{args.name}.json"
     if previous.exists():
         kept = json.loads(previous.read_text())
-        rows = [row for row in kept if row["system"] not in args.systems] + rows
+        rows = [row for row in kept if (row["system"], row["seed"]) not in tasks] + rows
     write_report(rows, args.config, args.size, args.name)
 
 
