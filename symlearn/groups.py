@@ -406,11 +406,14 @@ def covariance_preserving_part(basis: np.ndarray, covariance: np.ndarray) -> np.
     A distribution invariant under ``exp(tL)`` for every ``t`` of a compact
     (rotation) group has a covariance ``C`` that the group keeps,
     ``g C g^T = C``, infinitesimally ``L C + C L^T = 0``. With ``S = C^{1/2}``,
-    this says that ``S^{-1} L S`` is antisymmetric: in coordinates where the
-    distribution is white, ``L`` is an infinitesimal rotation. Each generator
-    is replaced by the antisymmetric part of ``S^{-1} L S``, mapped back,
-    ``S skew(S^{-1} L S) S^{-1}``: the nearest generator, in white
-    coordinates, that keeps ``C``. The result has purely imaginary
+    these generators are ``S A S^{-1}`` with ``A`` antisymmetric: in
+    coordinates where the distribution is white, infinitesimal rotations.
+    Each generator is replaced by the nearest of them in the Frobenius norm
+    of the original coordinates (a least-squares fit of ``A``). Measuring the
+    distance in white coordinates instead would magnify, by up to the square
+    root of ``C``'s condition number, a generator's small entries that mix
+    directions of small and large variance, and could turn the axis of a
+    flat distribution's rotation. The result has purely imaginary
     eigenvalues, so its group is exactly periodic.
 
     Parameters
@@ -459,8 +462,13 @@ def covariance_preserving_part(basis: np.ndarray, covariance: np.ndarray) -> np.
         )
     root = (vectors * np.sqrt(eigenvalues)) @ vectors.T
     inverse_root = (vectors / np.sqrt(eigenvalues)) @ vectors.T
-    white = inverse_root @ basis @ root
-    return root @ ((white - white.transpose(0, 2, 1)) / 2) @ inverse_root
+    rows, cols = np.triu_indices(size, 1)
+    rotations = np.zeros((len(rows), size, size))
+    rotations[np.arange(len(rows)), rows, cols] = 1.0
+    rotations[np.arange(len(rows)), cols, rows] = -1.0
+    keeping = (root @ rotations @ inverse_root).reshape(len(rows), -1).T
+    weights = np.linalg.lstsq(keeping, basis.reshape(len(basis), -1).T, rcond=None)[0]
+    return (keeping @ weights).T.reshape(basis.shape)
 
 
 def _orthonormal_span(basis: np.ndarray, tol: float) -> np.ndarray:

@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from scipy.linalg import expm
+from scipy.linalg import expm, sqrtm
 
 from symlearn.groups import (
     available_groups,
@@ -243,6 +243,33 @@ def test_covariance_preserving_part_keeps_the_covariance_and_is_a_projection():
         np.testing.assert_allclose(L @ C + C @ L.T, 0, atol=1e-10)
         assert np.allclose(np.linalg.eigvals(L).real, 0, atol=1e-10)  # periodic
     np.testing.assert_allclose(covariance_preserving_part(projected, C), projected)
+
+
+def test_covariance_preserving_part_is_the_nearest_in_the_original_coordinates():
+    rng = np.random.default_rng(1)
+    A = rng.normal(size=(3, 3))
+    C = A @ A.T + 0.1 * np.eye(3)
+    L = rng.normal(size=(3, 3))
+    residual = L - covariance_preserving_part(L, C)[0]
+    # The residual is orthogonal to every generator that keeps C.
+    root = np.real(sqrtm(C))
+    for rotation in group_basis("so3", 3):
+        keeping = root @ rotation @ np.linalg.inv(root)
+        assert abs(np.sum(residual * keeping)) < 1e-10
+
+
+def test_covariance_preserving_part_keeps_the_axis_of_a_flat_distribution():
+    # A rotation about the normal of a nearly flat cloud, slightly mixing the
+    # normal into the plane: the projection must still turn about the normal
+    # (measured in white coordinates, its axis fell into the plane: |cos| 0.06).
+    C = np.diag([1.0, 0.5, 1e-3])
+    L = group_basis("so3", 3)[2].copy()
+    L[0, 2] += 0.05
+    L[2, 0] += 0.05
+    projected = covariance_preserving_part(L, C)[0]
+    eigenvalues, vectors = np.linalg.eig(projected)
+    axis = np.real(vectors[:, np.argmin(np.abs(eigenvalues))])
+    assert abs(axis[2]) / np.linalg.norm(axis) > 0.99
 
 
 def test_covariance_preserving_part_leaves_rotations_of_white_data_alone():
