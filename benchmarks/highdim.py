@@ -112,8 +112,11 @@ def cycle_distance_ratio(frames: np.ndarray, candidates: np.ndarray) -> float:
     return float(np.median(neighbors.kneighbors(candidates)[0]) / spacing)
 
 
-def reaction_diffusion(seed: int, latent_dim: int, size: dict, config: str) -> dict:
-    """Our defaults, or the paper's method through its pendulum preset.
+def reaction_diffusion(
+    seed: int, latent_dim: int, size: dict, config: str, name: str = "", **params
+) -> dict:
+    """Our defaults, or the paper's method through its pendulum preset;
+    ``params`` override them and ``name`` is appended to the figures' names.
 
     The reference code's own reaction-diffusion settings differ: batch 64
     (four times the preset's optimiser steps per epoch) for 150 epochs with a
@@ -125,7 +128,7 @@ def reaction_diffusion(seed: int, latent_dim: int, size: dict, config: str) -> d
     data = make_reaction_diffusion(**size, dtype=np.float32, random_state=seed)
     frames = data.trajectories[0]
     data_mb = frames.nbytes / 2**20
-    params = paper_preset("pendulum") if config == "paper" else {}
+    params = (paper_preset("pendulum") if config == "paper" else {}) | params
     est = LatentSymmetryDiscoverer(
         latent_dim=latent_dim,
         input_shape=data.state_shape,
@@ -146,7 +149,7 @@ def reaction_diffusion(seed: int, latent_dim: int, size: dict, config: str) -> d
     likeness = rotation_likeness(est.generators_[0])
     moved_distance = displacement(X, moved)
     if seed == 0:
-        name = f"reaction_diffusion_{latent_dim}d_{config}"
+        name = f"reaction_diffusion_{latent_dim}d_{config}{name}"
         _save(
             f"{name}_latent",
             lambda: plotting.plot_latent(est, frames, color=data.t, n_orbits=2),
@@ -419,6 +422,10 @@ STRONG_OBJECT = {"reconstruction_weight": 500.0, "max_epochs": 300}
 # The movie's frame channel varies about 20 times less than its derivative
 # channel, so its states are scaled per channel; the default batch of 256
 # gives only 31 optimiser steps per epoch on the movie.
+# A latent left free: not whitened, and without the penalties that
+# standardise it, so a limit cycle may lie flat in a 3-d latent.
+FREE_LATENT = {"latent_norm": "none", "anchor_weight": 0.0, "decorrelation_weight": 0.0}
+
 SCALED_MOVIE = {
     "scale_channels": True,
     "batch_size": 32,
@@ -428,6 +435,9 @@ SCALED_MOVIE = {
 SYSTEMS = {
     "rd2": lambda seed, s, c: reaction_diffusion(seed, 2, s["reaction_diffusion"], c),
     "rd3": lambda seed, s, c: reaction_diffusion(seed, 3, s["reaction_diffusion"], c),
+    "rd3_free": lambda seed, s, c: reaction_diffusion(
+        seed, 3, s["reaction_diffusion"], c, name="_free", **FREE_LATENT
+    ),
     "movie": lambda seed, s, c: pendulum_movie(seed, s["pendulum_movie"], c),
     "movie_strong": lambda seed, s, _: pendulum_movie(
         seed,
