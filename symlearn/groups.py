@@ -466,7 +466,7 @@ def covariance_preserving_part(basis: np.ndarray, covariance: np.ndarray) -> np.
     rotations = np.zeros((len(rows), size, size))
     rotations[np.arange(len(rows)), rows, cols] = 1.0
     rotations[np.arange(len(rows)), cols, rows] = -1.0
-    keeping = (root @ rotations @ inverse_root).reshape(len(rows), -1).T
+    keeping = (root @ rotations @ inverse_root).reshape(len(rows), size * size).T
     weights = np.linalg.lstsq(keeping, basis.reshape(len(basis), -1).T, rcond=None)[0]
     return (keeping @ weights).T.reshape(basis.shape)
 
