@@ -419,13 +419,12 @@ SIZES = {
 # pendulum's states, so the default reconstruction weight leaves its
 # autoencoder on the mean image; its conv autoencoder also needs more steps.
 STRONG_OBJECT = {"reconstruction_weight": 500.0, "max_epochs": 300}
-# The movie's frame channel varies about 20 times less than its derivative
-# channel, so its states are scaled per channel; the default batch of 256
-# gives only 31 optimiser steps per epoch on the movie.
 # A latent left free: not whitened, and without the penalties that
 # standardise it, so a limit cycle may lie flat in a 3-d latent.
 FREE_LATENT = {"latent_norm": "none", "anchor_weight": 0.0, "decorrelation_weight": 0.0}
-
+# The movie's frame channel varies about 20 times less than its derivative
+# channel, so its states are scaled per channel; the default batch of 256
+# gives only 31 optimiser steps per epoch on the movie.
 SCALED_MOVIE = {
     "scale_channels": True,
     "batch_size": 32,
