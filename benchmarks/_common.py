@@ -31,10 +31,13 @@ def machine() -> str:
     if torch.cuda.is_available():
         device = torch.cuda.get_device_name()
     else:
-        device = "no GPU"
+        # The vector instructions torch uses: results may differ in the last
+        # digits across them, and a training run can amplify that.
+        device = f"no GPU, {torch.backends.cpu.get_cpu_capability()}"
     return (
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-        f"{device}; python {platform.python_version()}, torch {torch.__version__}, "
+        f"{device}; python {platform.python_version()}, numpy {np.__version__}, "
+        f"torch {torch.__version__}, "
         f"{torch.get_num_threads()} torch thread per fit"
     )
 
