@@ -308,7 +308,9 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         Extra callbacks (progress, checkpoints, early stopping...).
     random_state : int, RandomState or None, default=None
         Seeds the initialisation, batches and group samples; a fixed value
-        gives identical fits on CPU. The global RNGs are left untouched.
+        gives identical fits on CPU with the same library versions and
+        processor. Elsewhere the last digits can differ, and a long training
+        run can amplify that. The global RNGs are left untouched.
     verbose : int, default=0
         0: silent; 1: a progress bar over epochs (on stderr) with the
         reconstruction, discriminator and adversarial losses; 2 or more: a
