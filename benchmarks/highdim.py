@@ -506,7 +506,8 @@ def write_report(rows: list[dict], config: str, size: str, name: str) -> None:
     """Write the summary and per-system tables of ``rows`` to ``results/{name}``."""
     sections = []
     summary = []
-    for system in dict.fromkeys(row["system"] for row in rows):
+    order = list(SYSTEMS)
+    for system in sorted({row["system"] for row in rows}, key=order.index):
         mine = sorted(
             (row for row in rows if row["system"] == system), key=lambda r: r["seed"]
         )
@@ -536,7 +537,9 @@ def write_report(rows: list[dict], config: str, size: str, name: str) -> None:
         "the system (reaction-diffusion and pendulum movie: the pendulum's; see "
         "`benchmarks/highdim.py`). Peak memory is the resident set of the "
         "fit's own process (data generation included). A rerun of some "
-        "systems or seeds keeps the other rows (`run` says when each ran).\n\n"
+        "systems or seeds keeps the other rows (`run` says when each ran); "
+        "the machine line is the last run's, and earlier rows may come from "
+        "other library versions.\n\n"
         + markdown_table(summary, list(summary[0]))
         + "\n\n"
         + "\n\n".join(sections)
