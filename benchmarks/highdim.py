@@ -506,8 +506,10 @@ def write_report(rows: list[dict], config: str, size: str, name: str) -> None:
     """Write the summary and per-system tables of ``rows`` to ``results/{name}``."""
     sections = []
     summary = []
-    order = list(SYSTEMS)
-    for system in sorted({row["system"] for row in rows}, key=order.index):
+    # In the order of SYSTEMS; rows kept from systems since removed go last.
+    order = {system: rank for rank, system in enumerate(SYSTEMS)}
+    names = {row["system"] for row in rows}
+    for system in sorted(names, key=lambda name: (order.get(name, len(order)), name)):
         mine = sorted(
             (row for row in rows if row["system"] == system), key=lambda r: r["seed"]
         )
