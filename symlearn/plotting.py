@@ -14,8 +14,47 @@ def _axes(ax):
     return plt.subplots()[1] if ax is None else ax
 
 
+def _turns(generator: np.ndarray) -> bool:
+    """Whether the generator is rotation-like enough to draw whole periods."""
+    return rotation_likeness(generator) < 0.5
+
+
+def _latent_view(
+    generator: np.ndarray, Z: np.ndarray, center: np.ndarray
+) -> np.ndarray:
+    """Orthonormal rows spanning the latent plane ``plot_latent`` draws.
+
+    A 2-d latent is drawn as it is. A wider one is seen in the plane a
+    rotation-like ``generator`` turns fastest (the real and imaginary parts
+    of the eigenvector of its eigenvalue with the largest imaginary part),
+    looking down its axis; otherwise in the plane of the two largest
+    principal components of ``Z`` about ``center``.
+
+    Returns
+    -------
+    ndarray of shape (2, k)
+    """
+    k = generator.shape[0]
+    if k == 2:
+        return np.eye(2)
+    if _turns(generator):
+        eigenvalues, eigenvectors = np.linalg.eig(generator)
+        v = eigenvectors[:, np.argmax(np.abs(eigenvalues.imag))]
+        spanning = np.stack([v.real, v.imag], axis=1)
+    else:
+        spanning = np.linalg.svd((Z - center).T, full_matrices=False)[0][:, :2]
+    return np.linalg.qr(spanning)[0].T
+
+
 def plot_latent(estimator, X, color=None, n_orbits: int = 4, ax=None):
-    """Scatter the first two latent coordinates of ``X`` with group orbits.
+    """Scatter the latents of ``X`` in a plane, with group orbits.
+
+    A 2-d latent is drawn as it is (axes ``z0``, ``z1``). A wider latent is
+    projected on the plane its first generator turns, if that is
+    rotation-like (the plane of its eigenvector with the fastest turning),
+    else on the latents' two principal directions (axes ``u0``, ``u1``): a
+    3-d latent cycle is then seen face on, not edge on as its first two
+    coordinates may show it.
 
     Parameters
     ----------
@@ -36,31 +75,36 @@ def plot_latent(estimator, X, color=None, n_orbits: int = 4, ax=None):
     check_is_fitted(estimator)
     ax = _axes(ax)
     Z = estimator.transform(X)
-    if color is None:
-        ax.scatter(Z[:, 0], Z[:, 1], s=2)
-    else:
-        points = ax.scatter(Z[:, 0], Z[:, 1], c=color, s=2, cmap="viridis")
-        ax.figure.colorbar(points, ax=ax)
+    center = estimator.center_
     generator = estimator.generators_[0]
-    if rotation_likeness(generator) < 0.5:
+    view = _latent_view(generator, Z, center)
+    points = Z @ view.T
+    if color is None:
+        ax.scatter(points[:, 0], points[:, 1], s=2)
+    else:
+        drawn = ax.scatter(points[:, 0], points[:, 1], c=color, s=2, cmap="viridis")
+        ax.figure.colorbar(drawn, ax=ax)
+    if _turns(generator):
         half_period = np.pi / rotation_frequency(generator)
     else:
         half_period = 1.0
-    radii = np.linalg.norm(Z - estimator.center_, axis=1)
+    radii = np.linalg.norm(Z - center, axis=1)
     order = np.argsort(radii)
     starts = Z[order[np.linspace(len(Z) // 10, len(Z) - 1, n_orbits).astype(int)]]
     for start in starts:
         orbit = np.array(
             [
-                expm(t * generator) @ (start - estimator.center_) + estimator.center_
+                expm(t * generator) @ (start - center) + center
                 for t in np.linspace(-half_period, half_period, 100)
             ]
         )
+        orbit = orbit @ view.T
         ax.plot(orbit[:, 0], orbit[:, 1], "r-", lw=1)
-    ax.set_xlabel("z0")
-    ax.set_ylabel("z1")
-    ax.set_aspect("equal")
+    axis = "z" if len(center) == 2 else "u"
+    ax.set_xlabel(f"{axis}0")
+    ax.set_ylabel(f"{axis}1")
     ax.set_title("latent space and group orbits")
+    ax.set_aspect("equal")
     return ax
 
 

@@ -53,3 +53,30 @@ def test_plot_frames_draws_signals_as_curves():
 def test_plot_frames_needs_an_input_shape(fitted, pendulum):
     with pytest.raises(ValueError, match="input_shape"):
         plotting.plot_frames(fitted, pendulum.states)
+
+
+def test_latent_view_faces_the_plane_the_generator_turns():
+    generator = np.zeros((3, 3))
+    generator[0, 2], generator[2, 0] = -1.0, 1.0  # turns (z0, z2)
+    Z = np.random.RandomState(0).normal(size=(50, 3))
+    view = plotting._latent_view(generator, Z, Z.mean(axis=0))
+    np.testing.assert_allclose(view @ view.T, np.eye(2), atol=1e-12)
+    np.testing.assert_allclose(view[:, 1], 0.0, atol=1e-12)
+
+
+def test_latent_view_without_rotation_uses_principal_directions():
+    scales = np.array([0.01, 3.0, 2.0])
+    Z = np.random.RandomState(0).normal(size=(200, 3)) * scales
+    view = plotting._latent_view(np.diag([1.0, 2.0, 3.0]), Z, Z.mean(axis=0))
+    np.testing.assert_allclose(np.abs(view[:, 0]), 0.0, atol=0.02)
+
+
+def test_plot_latent_projects_a_wider_latent():
+    X = np.random.RandomState(0).normal(size=(64, 6))
+    est = small_discoverer(latent_dim=3).fit(X)
+    ax = plotting.plot_latent(est, X, n_orbits=2)
+    assert ax.get_xlabel() == "u0" and len(ax.lines) == 2
+    drawn = ax.collections[0].get_offsets()
+    Z = est.transform(X)
+    view = plotting._latent_view(est.generators_[0], Z, est.center_)
+    np.testing.assert_allclose(drawn, Z @ view.T, rtol=1e-5, atol=1e-6)
