@@ -35,6 +35,8 @@ class SpectralNormLinear(nn.Linear):
 
 
 WINDOW_FEATURES = ("steps", "latents")
+# Floor of the latent scale: a latent collapsed to a point is not divided by 0.
+_TINY = 1e-12
 
 
 class WindowDiscriminator(nn.Module):
@@ -54,14 +56,25 @@ class WindowDiscriminator(nn.Module):
         Constrain every linear layer to spectral norm 1, which keeps the
         discriminator Lipschitz and its gradients informative.
     features : {"steps", "latents"}
-        ``"latents"`` feeds the window's latents as they are. ``"steps"``
-        feeds its first latent and the steps ``z[t+1] - z[t]`` divided by
-        their running root mean square: steps between states close in time
-        are small, and unscaled the discriminator barely sees the dynamics
-        they carry. The scaling is a single number, so a group acting
-        linearly on the latents acts the same way on the features.
+        ``"latents"`` feeds the window's latents. ``"steps"`` feeds its first
+        latent and the steps ``z[t+1] - z[t]`` divided by their running root
+        mean square: steps between states close in time are small, and
+        unscaled the discriminator barely sees the dynamics they carry.
     momentum : float
-        Weight of the newest batch in the running step scale.
+        Weight of the newest batch in the running statistics.
+
+    Notes
+    -----
+    Latents are fed centred on the running mean of the windows' first
+    latents and divided by their running root mean square distance from it.
+    A latent without normalisation can drift hundreds of units from the
+    origin; there, every hidden unit of an MLP initialised for inputs near
+    unit size sees the same side of its hyperplane, so the discriminator is
+    blind to anything but a shift of the mean, and the adversarial gradient
+    is either nothing or a push of its saturated logits. The statistics are
+    running ones, updated in training mode only, and both maps are affine
+    with a single scale, the same for real and moved latents: they change
+    nothing the discriminator can tell apart, only the size of its input.
 
     Shapes
     ------
@@ -85,6 +98,8 @@ class WindowDiscriminator(nn.Module):
             )
         self.features = features
         self.momentum = momentum
+        self.register_buffer("latent_mean", torch.zeros(latent_dim))
+        self.register_buffer("latent_scale", torch.ones(()))
         self.register_buffer("step_scale", torch.ones(()))
         self.register_buffer("initialized", torch.zeros((), dtype=torch.bool))
         linear = SpectralNormLinear if use_spectral_norm else nn.Linear
@@ -94,17 +109,26 @@ class WindowDiscriminator(nn.Module):
 
     def window_features(self, z: torch.Tensor) -> torch.Tensor:
         """``(batch, w, k) -> (batch, w * k)``: the flattened input of the MLP."""
-        if self.features == "latents" or z.shape[1] < 2:
-            return z.flatten(start_dim=1)
-        steps = z[:, 1:] - z[:, :-1]
         if self.training:
-            with torch.no_grad():
-                weight = torch.where(self.initialized, self.momentum, 1.0)
-                self.step_scale.lerp_(steps.pow(2).mean().sqrt(), weight)
-                self.initialized.fill_(True)
-        return torch.cat([z[:, :1], steps / self.step_scale], dim=1).flatten(
-            start_dim=1
-        )
+            self._update_statistics(z)
+        first = (z[:, :1] - self.latent_mean) / self.latent_scale.clamp_min(_TINY)
+        if self.features == "latents" or z.shape[1] < 2:
+            rest = (z[:, 1:] - self.latent_mean) / self.latent_scale.clamp_min(_TINY)
+        else:
+            rest = (z[:, 1:] - z[:, :-1]) / self.step_scale
+        return torch.cat([first, rest], dim=1).flatten(start_dim=1)
+
+    @torch.no_grad()
+    def _update_statistics(self, z: torch.Tensor) -> None:
+        weight = torch.where(self.initialized, self.momentum, 1.0)
+        first = z[:, 0]
+        self.latent_mean.lerp_(first.mean(dim=0), weight)
+        distance = (first - self.latent_mean).pow(2).sum(dim=-1).mean().sqrt()
+        self.latent_scale.lerp_(distance, weight)
+        if self.features == "steps" and z.shape[1] > 1:
+            steps = z[:, 1:] - z[:, :-1]
+            self.step_scale.lerp_(steps.pow(2).mean().sqrt(), weight)
+        self.initialized.fill_(True)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         return self.mlp(self.window_features(z)).squeeze(-1)
