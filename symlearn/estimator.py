@@ -234,9 +234,10 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
     discriminator_input : {"steps", "latents"}, default="steps"
         What the discriminator sees of a window: its first latent and the
         steps between consecutive latents scaled to unit root mean square,
-        or the latents as they are (as in the paper). Steps between states
-        close in time are small, and unscaled the dynamics they carry barely
-        register.
+        or the latents (as in the paper). Steps between states close in time
+        are small, and unscaled the dynamics they carry barely register.
+        Latents are centred and scaled by running statistics in both cases
+        (see ``symlearn.nn.WindowDiscriminator``).
     reconstruction_weight, adversarial_weight, identity_weight : float
         Weights of the reconstruction MSE (default 10), of fooling the
         discriminator (0.1) and of the ``|cos(z - c, g.z - c)|`` penalty
