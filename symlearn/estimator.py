@@ -212,7 +212,8 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         (as in the paper's dynamical systems, whose per-batch statistics
         jitter the latent), or not at all (as in the paper's double bump and
         rotating object; only the orthonormal last layer and
-        ``anchor_weight`` then keep the latent's scale).
+        ``anchor_weight`` then keep the latent's scale, and the
+        discriminator standardises what it sees).
     window_size : int, default=2
         States per window when ``X`` is a list of trajectories.
     window_gap : int, default=10
@@ -236,8 +237,9 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         steps between consecutive latents scaled to unit root mean square,
         or the latents (as in the paper). Steps between states close in time
         are small, and unscaled the dynamics they carry barely register.
-        Latents are centred and scaled by running statistics in both cases
-        (see ``symlearn.nn.WindowDiscriminator``).
+        With ``latent_norm="none"`` the discriminator centres and scales the
+        latents by running statistics of its own, in both cases (see
+        ``symlearn.nn.WindowDiscriminator``).
     reconstruction_weight, adversarial_weight, identity_weight : float
         Weights of the reconstruction MSE (default 10), of fooling the
         discriminator (0.1) and of the ``|cos(z - c, g.z - c)|`` penalty
@@ -817,6 +819,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             discriminator__hidden_sizes=tuple(self.discriminator_hidden_sizes),
             discriminator__use_spectral_norm=self.spectral_norm,
             discriminator__features=self.discriminator_input,
+            discriminator__standardize=self.latent_norm == "none",
             optimizer__lr=self.lr,
             optimizer_discriminator__lr=lr_discriminator,
             reconstruction_weight=self.reconstruction_weight,

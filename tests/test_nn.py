@@ -67,8 +67,40 @@ def _standardized(latents: torch.Tensor, first: torch.Tensor) -> torch.Tensor:
     return (latents - mean) / scale
 
 
-def test_step_features_are_standardised_first_latent_and_scaled_steps():
+def test_step_features_are_first_latent_and_scaled_steps():
     disc = WindowDiscriminator(2, 3, hidden_sizes=(8,), features="steps")
+    z = 5.0 + torch.randn(64, 3, 2)
+    features = disc.window_features(z).reshape(64, 3, 2)
+    torch.testing.assert_close(features[:, 0], z[:, 0])
+    steps = z[:, 1:] - z[:, :-1]
+    torch.testing.assert_close(features[:, 1:], steps / steps.pow(2).mean().sqrt())
+
+
+def test_step_features_commute_with_a_linear_group_action():
+    disc = WindowDiscriminator(2, 2, hidden_sizes=(8,), features="steps")
+    z = torch.randn(64, 2, 2)
+    disc.window_features(z)  # sets the step scale
+    disc.eval()
+    angle = torch.tensor(0.7)
+    rotation = torch.stack(
+        [
+            torch.stack([angle.cos(), -angle.sin()]),
+            torch.stack([angle.sin(), angle.cos()]),
+        ]
+    )
+    moved = disc.window_features(z @ rotation.T).reshape(64, 2, 2)
+    expected = disc.window_features(z).reshape(64, 2, 2) @ rotation.T
+    torch.testing.assert_close(moved, expected)
+
+
+def test_latent_features_are_the_flattened_window():
+    disc = WindowDiscriminator(2, 2, hidden_sizes=(8,), features="latents")
+    z = torch.randn(5, 2, 2)
+    torch.testing.assert_close(disc.window_features(z), z.flatten(start_dim=1))
+
+
+def test_standardised_step_features_are_standardised_first_latent_and_steps():
+    disc = WindowDiscriminator(2, 3, hidden_sizes=(8,), standardize=True)
     z = 5.0 + torch.randn(64, 3, 2)
     features = disc.window_features(z).reshape(64, 3, 2)
     torch.testing.assert_close(features[:, 0], _standardized(z[:, 0], z[:, 0]))
@@ -78,36 +110,49 @@ def test_step_features_are_standardised_first_latent_and_scaled_steps():
     torch.testing.assert_close(features[:, 1:].pow(2).mean(), torch.tensor(1.0))
 
 
-def test_latent_features_are_the_standardised_window():
-    disc = WindowDiscriminator(2, 2, hidden_sizes=(8,), features="latents")
+def test_standardised_latent_features_are_the_standardised_window():
+    disc = WindowDiscriminator(
+        2, 2, hidden_sizes=(8,), features="latents", standardize=True
+    )
     z = torch.randn(5, 2, 2) - 3.0
     expected = _standardized(z, z[:, 0]).flatten(start_dim=1)
     torch.testing.assert_close(disc.window_features(z), expected)
 
 
 @pytest.mark.parametrize("features", ["steps", "latents"])
-def test_window_features_ignore_where_the_latent_sits(features):
+def test_standardised_features_ignore_where_the_latent_sits(features):
     # A free latent may drift far from the origin and grow: the discriminator
     # must see the same input as for the same latent near unit size.
     z = torch.randn(64, 2, 3, dtype=torch.float64)
-    near = WindowDiscriminator(3, 2, hidden_sizes=(8,), features=features).double()
-    far = WindowDiscriminator(3, 2, hidden_sizes=(8,), features=features).double()
+    args = dict(hidden_sizes=(8,), features=features, standardize=True)
+    near = WindowDiscriminator(3, 2, **args).double()
+    far = WindowDiscriminator(3, 2, **args).double()
     shift = torch.tensor([800.0, -300.0, 50.0], dtype=torch.float64)
     for _ in range(3):  # running statistics over several batches
         expected = near.window_features(z)
         torch.testing.assert_close(far.window_features(60.0 * z + shift), expected)
 
 
-def test_window_features_are_one_affine_map_in_eval_mode():
+def test_standardised_features_are_one_affine_map_in_eval_mode():
     # Real and moved latents must pass through the same map, or the
     # discriminator could tell them apart by the statistics alone.
-    disc = WindowDiscriminator(2, 2, hidden_sizes=(8,), features="steps")
+    disc = WindowDiscriminator(2, 2, hidden_sizes=(8,), standardize=True)
     disc.window_features(torch.randn(64, 2, 2) + 4.0)
     disc.eval()
     a, b = torch.randn(16, 2, 2), torch.randn(16, 2, 2)
     combined = disc.window_features(0.3 * a + 0.7 * b)
     expected = 0.3 * disc.window_features(a) + 0.7 * disc.window_features(b)
     torch.testing.assert_close(combined, expected)
+
+
+@pytest.mark.parametrize(
+    ("latent_norm", "standardize"), [("none", True), ("whiten", False)]
+)
+def test_discriminator_standardises_only_a_free_latent(
+    pendulum, latent_norm, standardize
+):
+    est = small_discoverer(latent_norm=latent_norm).fit(pendulum.trajectories)
+    assert est.net_.discriminator_.standardize is standardize
 
 
 def test_unknown_window_features_are_rejected():

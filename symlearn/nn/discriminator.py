@@ -60,21 +60,23 @@ class WindowDiscriminator(nn.Module):
         latent and the steps ``z[t+1] - z[t]`` divided by their running root
         mean square: steps between states close in time are small, and
         unscaled the discriminator barely sees the dynamics they carry.
+    standardize : bool
+        Feed latents centred on the running mean of the windows' first
+        latents and divided by their running root mean square distance from
+        it; for a latent that nothing else normalises (see Notes).
     momentum : float
         Weight of the newest batch in the running statistics.
 
     Notes
     -----
-    Latents are fed centred on the running mean of the windows' first
-    latents and divided by their running root mean square distance from it.
     A latent without normalisation can drift hundreds of units from the
     origin; there, every hidden unit of an MLP initialised for inputs near
-    unit size sees the same side of its hyperplane, so the discriminator is
-    blind to anything but a shift of the mean, and the adversarial gradient
-    is either nothing or a push of its saturated logits. The statistics are
-    running ones, updated in training mode only, and both maps are affine
-    with a single scale, the same for real and moved latents: they change
-    nothing the discriminator can tell apart, only the size of its input.
+    unit size sees all latents on the same side of its hyperplane, so the
+    discriminator is blind to anything but a shift of the mean, which a
+    rotation about the centre keeps. ``standardize`` brings its input back
+    near unit size. The statistics are running ones, updated in training
+    mode only, and the map is affine with a single scale, the same for real
+    and moved latents: it changes nothing the discriminator can tell apart.
 
     Shapes
     ------
@@ -89,6 +91,7 @@ class WindowDiscriminator(nn.Module):
         activation: str = "leaky_relu",
         use_spectral_norm: bool = False,
         features: str = "steps",
+        standardize: bool = False,
         momentum: float = 0.01,
     ):
         super().__init__()
@@ -97,6 +100,7 @@ class WindowDiscriminator(nn.Module):
                 f"features={features!r} is not one of {sorted(WINDOW_FEATURES)}"
             )
         self.features = features
+        self.standardize = standardize
         self.momentum = momentum
         self.register_buffer("latent_mean", torch.zeros(latent_dim))
         self.register_buffer("latent_scale", torch.ones(()))
@@ -111,20 +115,24 @@ class WindowDiscriminator(nn.Module):
         """``(batch, w, k) -> (batch, w * k)``: the flattened input of the MLP."""
         if self.training:
             self._update_statistics(z)
-        first = (z[:, :1] - self.latent_mean) / self.latent_scale.clamp_min(_TINY)
+        latents = z
+        if self.standardize:
+            latents = (z - self.latent_mean) / self.latent_scale.clamp_min(_TINY)
         if self.features == "latents" or z.shape[1] < 2:
-            rest = (z[:, 1:] - self.latent_mean) / self.latent_scale.clamp_min(_TINY)
-        else:
-            rest = (z[:, 1:] - z[:, :-1]) / self.step_scale
-        return torch.cat([first, rest], dim=1).flatten(start_dim=1)
+            return latents.flatten(start_dim=1)
+        steps = z[:, 1:] - z[:, :-1]
+        return torch.cat([latents[:, :1], steps / self.step_scale], dim=1).flatten(
+            start_dim=1
+        )
 
     @torch.no_grad()
     def _update_statistics(self, z: torch.Tensor) -> None:
         weight = torch.where(self.initialized, self.momentum, 1.0)
-        first = z[:, 0]
-        self.latent_mean.lerp_(first.mean(dim=0), weight)
-        distance = (first - self.latent_mean).pow(2).sum(dim=-1).mean().sqrt()
-        self.latent_scale.lerp_(distance, weight)
+        if self.standardize:
+            first = z[:, 0]
+            self.latent_mean.lerp_(first.mean(dim=0), weight)
+            distance = (first - self.latent_mean).pow(2).sum(dim=-1).mean().sqrt()
+            self.latent_scale.lerp_(distance, weight)
         if self.features == "steps" and z.shape[1] > 1:
             steps = z[:, 1:] - z[:, :-1]
             self.step_scale.lerp_(steps.pow(2).mean().sqrt(), weight)
