@@ -19,15 +19,17 @@ and measures, per seed:
 * ``reconstruction_ratio``: the same for reconstructed, unmoved frames.
 
     python benchmarks/rd3_latent.py --seeds 3
+    python benchmarks/rd3_latent.py --configs "free latent (highdim.py's rd3_free)"
 """
 
 import argparse
+import json
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
 import numpy as np
 import torch
-from _common import markdown_table, write_results
+from _common import RESULTS, markdown_table, write_results
 from highdim import FREE_LATENT, SIZES, cycle_distance_ratio
 
 from symlearn import LatentSymmetryDiscoverer
@@ -39,6 +41,7 @@ CONFIGS = {
     "defaults": {},
     "no anchor, no decorrelation": {"anchor_weight": 0.0, "decorrelation_weight": 0.0},
     "free latent (highdim.py's rd3_free)": FREE_LATENT,
+    "free latent, batches of 64 (rd3_free_b64)": FREE_LATENT | {"batch_size": 64},
 }
 N_EVAL = 1000
 
@@ -95,12 +98,24 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--size", choices=list(SIZES), default="full")
     parser.add_argument("--name", default="rd3_latent")
+    parser.add_argument(
+        "--configs", nargs="+", choices=list(CONFIGS), default=list(CONFIGS)
+    )
     args = parser.parse_args()
     tasks = [
-        (config, seed, args.size) for config in CONFIGS for seed in range(args.seeds)
+        (config, seed, args.size)
+        for config in args.configs
+        for seed in range(args.seeds)
     ]
     with ProcessPoolExecutor(args.jobs, mp_context=get_context("spawn")) as pool:
         rows = list(pool.map(run, *zip(*tasks, strict=True)))
+    # A rerun of some configurations keeps the other rows of the last run.
+    previous = RESULTS / f"{args.name}.json"
+    if previous.exists():
+        done = {(config, seed) for config, seed, _ in tasks}
+        kept = json.loads(previous.read_text())
+        rows = [r for r in kept if (r["config"], r["seed"]) not in done] + rows
+    rows.sort(key=lambda row: (list(CONFIGS).index(row["config"]), row["seed"]))
     columns = [
         "config",
         "seed",
