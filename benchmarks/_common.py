@@ -53,6 +53,18 @@ def markdown_table(rows: list[dict], columns: list[str]) -> str:
     return "\n".join(lines)
 
 
+def with_previous_rows(name: str, rows: list[dict], key: str) -> list[dict]:
+    """``rows`` after the rows of ``results/<name>.json`` whose ``(row[key],
+    row["seed"])`` they do not rerun: a rerun of some systems or seeds keeps
+    the others."""
+    previous = RESULTS / f"{name}.json"
+    if not previous.exists():
+        return rows
+    done = {(row[key], row["seed"]) for row in rows}
+    kept = json.loads(previous.read_text())
+    return [row for row in kept if (row[key], row["seed"]) not in done] + rows
+
+
 def write_results(name: str, title: str, body: str, rows: list[dict]) -> Path:
     """Write ``results/<name>.md`` (title, machine, body) and ``<name>.json``,
     and print the body and where it went."""

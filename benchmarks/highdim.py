@@ -37,7 +37,6 @@ Figures of seed 0 go to benchmarks/results/highdim/.
 """
 
 import argparse
-import json
 import resource
 import statistics
 import time
@@ -46,7 +45,13 @@ from multiprocessing import get_context
 
 import numpy as np
 import torch
-from _common import RESULTS, markdown_table, single_threaded_workers, write_results
+from _common import (
+    RESULTS,
+    markdown_table,
+    single_threaded_workers,
+    with_previous_rows,
+    write_results,
+)
 from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import FunctionTransformer
 
@@ -592,11 +597,7 @@ def main() -> None:
             rows.append(future.result())
             print(rows[-1], flush=True)
 
-    # A rerun of some systems or seeds keeps the other rows of the last run.
-    previous = RESULTS / f"{args.name}.json"
-    if previous.exists():
-        kept = json.loads(previous.read_text())
-        rows = [row for row in kept if (row["system"], row["seed"]) not in tasks] + rows
+    rows = with_previous_rows(args.name, rows, "system")
     write_report(rows, args.config, args.size, args.name)
 
 

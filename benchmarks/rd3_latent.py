@@ -23,13 +23,12 @@ and measures, per seed:
 """
 
 import argparse
-import json
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
 import numpy as np
 import torch
-from _common import RESULTS, markdown_table, write_results
+from _common import markdown_table, with_previous_rows, write_results
 from highdim import FREE_LATENT, SIZES, cycle_distance_ratio
 
 from symlearn import LatentSymmetryDiscoverer
@@ -109,12 +108,7 @@ def main() -> None:
     ]
     with ProcessPoolExecutor(args.jobs, mp_context=get_context("spawn")) as pool:
         rows = list(pool.map(run, *zip(*tasks, strict=True)))
-    # A rerun of some configurations keeps the other rows of the last run.
-    previous = RESULTS / f"{args.name}.json"
-    if previous.exists():
-        done = {(config, seed) for config, seed, _ in tasks}
-        kept = json.loads(previous.read_text())
-        rows = [r for r in kept if (r["config"], r["seed"]) not in done] + rows
+    rows = with_previous_rows(args.name, rows, "config")
     rows.sort(key=lambda row: (list(CONFIGS).index(row["config"]), row["seed"]))
     columns = [
         "config",
