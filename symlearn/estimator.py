@@ -205,10 +205,13 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         convolutions with ``"conv"``); the decoder mirrors them.
     activation : str, default="silu"
         Activation of the autoencoder.
-    latent_norm : {"whiten", "running", "batch", "none"}, default="whiten"
+    latent_norm : {"whiten", "running", "scale", "batch", "none"}, default="whiten"
         How the latent is normalised: whitened to identity covariance with
         running statistics (orbits of a compact group come out round), scaled
-        coordinate by coordinate with running statistics, by a batch norm
+        coordinate by coordinate with running statistics, centred and divided
+        by one running scale (the latent keeps its shape, e.g. a cycle stays
+        flat in a wider latent; pair it with ``normalize_generators="action"``
+        and the anchor then holds only the overall scale), by a batch norm
         (as in the paper's dynamical systems, whose per-batch statistics
         jitter the latent), or not at all (as in the paper's double bump and
         rotating object; only the orthonormal last layer and
@@ -223,9 +226,13 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
     coefficient_scale : float, default=3.0
         Spread of the coefficients (with unit-norm generators, 3 covers a
         rotation's whole period).
-    normalize_generators : bool, default=True
+    normalize_generators : bool or "action", default=True
         Use each learned generator at unit Frobenius norm, so the group
         cannot collapse to the identity however strong the adversary.
+        ``"action"`` also divides the sampled coefficients by how far each
+        generator moves the batch's latents relative to their spread
+        (``LieAlgebraGenerator.relative_action``), so that a generator cannot
+        hide in a direction a flat latent leaves empty.
     keep_origin : bool, default=False
         Act about the latent origin instead of the mean latent.
     discriminator_hidden_sizes : tuple of int, default=(128, 128)
@@ -251,9 +258,10 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         Weight of the pairwise |cosine| penalty between generators.
     anchor_weight : float, default=1.0
         Weight of a penalty holding the encoder's output before the latent
-        normalisation near zero mean and identity covariance. Without it the
-        raw output can drift and grow unseen (the normalisation hides it),
-        until the running statistics lag behind and the decoder with them.
+        normalisation near zero mean and identity covariance (with
+        ``latent_norm="scale"``: unit mean variance). Without it the raw
+        output can drift and grow unseen (the normalisation hides it), until
+        the running statistics lag behind and the decoder with them.
     threshold : float, default=0.0
         Relative threshold of sequential thresholding (0 disables it).
     threshold_every : int, default=5
@@ -391,7 +399,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         "window_gap": [Interval(Integral, 1, None, closed="left")],
         "coefficient_distribution": [StrOptions(set(COEFFICIENT_DISTRIBUTIONS))],
         "coefficient_scale": [Interval(Real, 0, None, closed="neither")],
-        "normalize_generators": ["boolean"],
+        "normalize_generators": ["boolean", StrOptions({"action"})],
         "keep_origin": ["boolean"],
         "discriminator_hidden_sizes": [tuple, list],
         "spectral_norm": ["boolean"],
@@ -813,7 +821,8 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             generator__fixed_basis=fixed_basis,
             generator__coefficient_distribution=self.coefficient_distribution,
             generator__coefficient_scale=self.coefficient_scale,
-            generator__unit_norm=self.normalize_generators,
+            generator__unit_norm=bool(self.normalize_generators),
+            generator__unit_action=self.normalize_generators == "action",
             discriminator__latent_dim=self.latent_dim,
             discriminator__window_size=window_size,
             discriminator__hidden_sizes=tuple(self.discriminator_hidden_sizes),
@@ -830,6 +839,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             decorrelation_weight=self.decorrelation_weight,
             keep_origin=self.keep_origin,
             anchor_weight=self.anchor_weight,
+            isotropic_anchor=self.latent_norm == "scale",
             max_epochs=self.max_epochs,
             batch_size=batch_size,
             callbacks=callbacks,

@@ -392,11 +392,12 @@ def test_cosine_schedule_anneals_the_generator_lr(pendulum):
     assert constant.net_.optimizer_.param_groups[0]["lr"] == 1e-2
 
 
-@pytest.mark.parametrize("normalize", [True, False])
+@pytest.mark.parametrize("normalize", [True, False, "action"])
 def test_normalize_generators(pendulum, normalize):
     est = small_discoverer(n_generators=2, normalize_generators=normalize)
     norms = np.linalg.norm(est.fit(pendulum.trajectories).generators_, axis=(1, 2))
-    assert np.allclose(norms, 1.0, atol=1e-5) == normalize
+    assert np.allclose(norms, 1.0, atol=1e-5) == (normalize is not False)
+    assert est.net_.generator_.unit_action == (normalize == "action")
 
 
 def test_n_init_keeps_the_best_restart_by_score(pendulum):

@@ -6,11 +6,21 @@ import pytest
 import torch
 from conftest import small_discoverer
 
-from symlearn.nn.autoencoders import RunningStandardization, RunningWhitening
+from symlearn.nn.autoencoders import (
+    RunningScaling,
+    RunningStandardization,
+    RunningWhitening,
+)
 from symlearn.nn.discriminator import WindowDiscriminator
+from symlearn.nn.lie import LieAlgebraGenerator
 from symlearn.training.losses import standardization_penalty
 
-_NORMALIZATIONS = (RunningStandardization, RunningWhitening, torch.nn.BatchNorm1d)
+_NORMALIZATIONS = (
+    RunningStandardization,
+    RunningWhitening,
+    RunningScaling,
+    torch.nn.BatchNorm1d,
+)
 
 
 def _correlated(n: int = 4096, seed: int = 0) -> torch.Tensor:
@@ -57,6 +67,72 @@ def test_standardization_penalty_is_zero_only_when_standardised():
     windows = z.reshape(-1, 2, 2).requires_grad_()
     standardization_penalty(windows).backward()
     assert windows.grad.abs().sum() > 0
+
+
+def _flat_cycle(n: int = 4096, thickness: float = 1e-3) -> torch.Tensor:
+    """A round cycle in the first two of three latent coordinates, off the
+    origin, barely extending along the third."""
+    generator = torch.Generator().manual_seed(0)
+    angle = torch.rand(n, generator=generator) * 2 * torch.pi
+    normal = torch.randn(n, generator=generator) * thickness
+    cycle = torch.stack([torch.cos(angle), torch.sin(angle), normal], dim=1)
+    return 4 * cycle + torch.tensor([3.0, -2.0, 1.0])
+
+
+def test_running_scaling_keeps_the_latent_shape():
+    z = _flat_cycle()
+    scaled = RunningScaling(3)(z)
+    np.testing.assert_allclose(scaled.mean(0), 0, atol=1e-4)
+    assert scaled.var(0).mean() == pytest.approx(1, rel=1e-3)
+    # One scale for all coordinates: the thin direction stays thin...
+    np.testing.assert_allclose(scaled.var(0) / z.var(0), 3 / z.var(0).sum(), rtol=1e-3)
+    assert scaled[:, 2].std() < 1e-2
+    # ...where whitening blows it up to unit variance.
+    assert RunningWhitening(3)(z)[:, 2].std() > 0.5
+
+
+def test_isotropic_anchor_holds_only_the_mean_and_the_scale():
+    scaled = RunningScaling(3)(_flat_cycle())
+    assert standardization_penalty(scaled, isotropic=True) < 1e-5
+    assert standardization_penalty(scaled) > 0.5  # not identity covariance
+    assert standardization_penalty(3 * scaled, isotropic=True) > 10
+    assert standardization_penalty(scaled + 1, isotropic=True) > 2
+
+
+def _generator(basis: list, unit_action: bool) -> LieAlgebraGenerator:
+    return LieAlgebraGenerator(
+        3, fixed_basis=np.array([basis]), coefficient_scale=3.0, unit_action=unit_action
+    )
+
+
+def test_relative_action_measures_moves_against_the_latent_spread():
+    offsets = _flat_cycle() - _flat_cycle().mean(0)
+    in_plane = _generator([[0, -1, 0], [1, 0, 0], [0, 0, 0]], False)
+    from_normal = _generator([[0, 0, 1], [0, 0, 0], [0, 0, 0]], False)
+    assert in_plane.relative_action(offsets).item() == pytest.approx(1, rel=1e-3)
+    assert from_normal.relative_action(offsets).item() < 1e-2
+
+
+@pytest.mark.parametrize("unit_action", [False, True])
+def test_unit_action_stops_a_generator_hiding_off_a_flat_latent(unit_action):
+    # This generator maps the empty normal direction into the plane: alone,
+    # it moves nothing, and a discriminator cannot tell its moves from real.
+    z = _flat_cycle()[:, None]  # windows of one latent
+    center = z.mean(dim=(0, 1))
+    lie = _generator([[0, 0, 1], [0, 0, 0], [0, 0, 0]], unit_action)
+    torch.manual_seed(0)
+    moves = (lie(z, center) - z).norm(dim=-1).mean() / (z - center).norm(dim=-1).mean()
+    assert (moves > 0.1) if unit_action else (moves < 0.01)
+
+
+def test_scale_latent_wires_its_anchor(pendulum):
+    est = small_discoverer(latent_norm="scale", normalize_generators="action").fit(
+        pendulum.trajectories
+    )
+    assert isinstance(est.net_.module_.encoder[-1], RunningScaling)
+    assert est.net_.isotropic_anchor
+    assert not est.net_.discriminator_.standardize
+    assert np.isfinite(est.transform(pendulum.trajectories[0])).all()
 
 
 def _standardized(latents: torch.Tensor, first: torch.Tensor) -> torch.Tensor:

@@ -192,7 +192,38 @@ class RunningWhitening(_RunningMoments):
         return centered @ self.whitening_matrix()
 
 
+class RunningScaling(_RunningMoments):
+    """Centre latents and divide them by one running scale, also while training.
+
+    The scale is the root of the mean variance over coordinates, so the
+    latent keeps its shape: a cycle that lies flat in a 3-d latent stays
+    flat, where standardisation or whitening would blow its thin direction
+    up to unit variance. The latent still cannot drift, collapse or grow.
+
+    Parameters
+    ----------
+    n_features : int
+    momentum : float
+        Weight of the newest batch in the moving averages.
+    eps : float
+
+    Shapes
+    ------
+    ``(n, n_features) -> (n, n_features)``
+    """
+
+    def __init__(self, n_features: int, momentum: float = 0.01, eps: float = 1e-5):
+        super().__init__(n_features, torch.ones(()), momentum, eps)
+
+    def batch_moment(self, centered: torch.Tensor) -> torch.Tensor:
+        return centered.var(dim=0).mean()
+
+    def normalize(self, centered: torch.Tensor) -> torch.Tensor:
+        return centered / torch.sqrt(self.running_moment + self.eps)
+
+
 LATENT_NORMS = {
+    "scale": RunningScaling,
     "none": lambda dim: nn.Identity(),
     "batch": lambda dim: nn.BatchNorm1d(dim, affine=False),
     "running": RunningStandardization,
@@ -255,9 +286,10 @@ class MLPAutoencoder(_EncoderDecoder):
         Widths of the hidden layers of the encoder; the decoder mirrors them.
     activation : str
         One of ``ACTIVATIONS``.
-    latent_norm : {"running", "whiten", "batch"}
+    latent_norm : {"running", "whiten", "scale", "batch", "none"}
         How the latent is normalised (``LATENT_NORMS``): running
-        standardisation, running whitening, or a batch norm (the paper's).
+        standardisation, running whitening, one running scale, a batch norm
+        (the paper's), or not at all.
 
     Shapes
     ------

@@ -5,6 +5,10 @@ import torch
 from torch import nn
 
 COEFFICIENT_DISTRIBUTIONS = ("normal", "uniform", "integer")
+# Floor of a generator's relative action: one that barely moves the latents
+# gets coefficients at most 100 times larger, enough for the discriminator to
+# see its moves without overflowing the matrix exponential.
+_MIN_RELATIVE_ACTION = 1e-2
 
 
 class LieAlgebraGenerator(nn.Module):
@@ -34,6 +38,13 @@ class LieAlgebraGenerator(nn.Module):
         Use each learned generator divided by its Frobenius norm, so the group
         cannot shrink to the identity; ``coefficient_scale`` then sets how far
         the sampled elements move.
+    unit_action : bool
+        Divide the sampled coefficients of each generator by its
+        :meth:`relative_action` on the latents it moves. A generator then
+        moves latents by the same relative amount whatever the latent's
+        shape, and cannot hide in a direction the latents do not fill (on a
+        flat latent, a generator that only maps the empty normal direction
+        into the plane moves nothing and fools the discriminator trivially).
 
     Attributes
     ----------
@@ -51,9 +62,11 @@ class LieAlgebraGenerator(nn.Module):
         coefficient_scale: float = 1.0,
         init_std: float = 0.1,
         unit_norm: bool = False,
+        unit_action: bool = False,
     ):
         super().__init__()
         self.unit_norm = unit_norm
+        self.unit_action = unit_action
         self.coefficient_distribution = coefficient_distribution
         self.coefficient_scale = coefficient_scale
         if fixed_basis is None:
@@ -78,6 +91,27 @@ class LieAlgebraGenerator(nn.Module):
         if self.unit_norm and self.learnable:
             basis = basis / basis.flatten(start_dim=1).norm(dim=1)[:, None, None]
         return basis
+
+    def relative_action(self, offsets: torch.Tensor) -> torch.Tensor:
+        """How far each generator moves latents, relative to their spread.
+
+        ``sqrt(mean ||L_i d||^2 / mean ||d||^2)`` over the offsets ``d = z -
+        c`` from the centre: ``||L_i||_F / sqrt(k)`` for a latent spread
+        evenly over all ``k`` directions, 0 for a generator that acts only
+        where the latents have no extent.
+
+        Parameters
+        ----------
+        offsets : tensor of shape (..., k)
+
+        Returns
+        -------
+        tensor of shape (c,)
+        """
+        flat = offsets.reshape(-1, offsets.shape[-1])
+        moves = torch.einsum("ckl,nl->cnk", self.masked_basis(), flat)
+        action = moves.pow(2).sum(-1).mean(1) / flat.pow(2).sum(-1).mean()
+        return action.sqrt()
 
     def sample_coefficients(self, n: int) -> torch.Tensor:
         """Draw ``(n, c)`` coefficients from the torch global generator."""
@@ -114,7 +148,8 @@ class LieAlgebraGenerator(nn.Module):
         z : tensor of shape (n, w, k)
         center : tensor of shape (k,)
         coefficients : tensor of shape (n, c), optional
-            Sampled when not given.
+            Sampled when not given (and then scaled by the relative action
+            with ``unit_action``).
 
         Returns
         -------
@@ -122,6 +157,9 @@ class LieAlgebraGenerator(nn.Module):
         """
         if coefficients is None:
             coefficients = self.sample_coefficients(z.shape[0])
+            if self.unit_action:
+                action = self.relative_action(z - center)
+                coefficients = coefficients / action.clamp_min(_MIN_RELATIVE_ACTION)
         g = self.group_elements(coefficients)
         return torch.einsum("nkl,nwl->nwk", g, z - center) + center
 

@@ -30,15 +30,19 @@ def decorrelation_penalty(basis: torch.Tensor) -> torch.Tensor:
     return off_diagonal / (n_generators * (n_generators - 1))
 
 
-def standardization_penalty(raw: torch.Tensor) -> torch.Tensor:
+def standardization_penalty(raw: torch.Tensor, isotropic: bool = False) -> torch.Tensor:
     """``||mean||^2 + ||cov - I||_F^2`` of latents ``(..., k)``.
 
     Keeps the encoder's output near zero mean and identity covariance before
     the latent normalisation, which would otherwise hide any drift or growth
-    of the raw output until the running statistics lag behind it.
+    of the raw output until the running statistics lag behind it. With
+    ``isotropic``, ``||mean||^2 + (tr(cov) / k - 1)^2``: only the mean and the
+    overall scale are held, not the shape (for ``RunningScaling``).
     """
     flat = raw.reshape(-1, raw.shape[-1])
     mean = flat.mean(dim=0)
+    if isotropic:
+        return mean.pow(2).sum() + (flat.var(dim=0).mean() - 1).pow(2)
     centered = flat - mean
     cov = centered.T @ centered / max(len(flat) - 1, 1)
     eye = torch.eye(cov.shape[0], dtype=cov.dtype, device=cov.device)

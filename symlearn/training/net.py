@@ -114,6 +114,12 @@ class LaLiGANNet(NeuralNet):
         Cap of the generator norm reward.
     keep_origin : bool
         Act about the origin instead of the batch mean of the latents.
+    anchor_weight : float
+        Weight of ``standardization_penalty`` on the latent before its
+        normalisation.
+    isotropic_anchor : bool
+        The anchor holds only the raw latent's mean and overall scale, not its
+        covariance (for a latent normalised by ``RunningScaling``).
     **kwargs
         Passed to ``skorch.NeuralNet`` (``max_epochs``, ``batch_size``,
         ``lr``, ``device``, ``callbacks``, ``verbose``...).
@@ -152,6 +158,7 @@ class LaLiGANNet(NeuralNet):
         decorrelation_weight: float = 0.1,
         keep_origin: bool = False,
         anchor_weight: float = 0.0,
+        isotropic_anchor: bool = False,
         **kwargs,
     ):
         super().__init__(
@@ -173,6 +180,7 @@ class LaLiGANNet(NeuralNet):
         self.decorrelation_weight = decorrelation_weight
         self.keep_origin = keep_origin
         self.anchor_weight = anchor_weight
+        self.isotropic_anchor = isotropic_anchor
 
     @property
     def _default_callbacks(self):
@@ -248,7 +256,7 @@ class LaLiGANNet(NeuralNet):
         if self.anchor_weight > 0 and hasattr(autoencoder, "encode_raw"):
             raw = autoencoder.encode_raw(x)
             z = autoencoder.normalize(raw)
-            anchor = standardization_penalty(raw)
+            anchor = standardization_penalty(raw, isotropic=self.isotropic_anchor)
         else:
             z = autoencoder.encode(x)
             anchor = 0.0
