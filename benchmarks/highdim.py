@@ -17,8 +17,9 @@ Judged as DESIGN section 3 and issue 4 ask:
   ``rd3_free`` leaves the 3-d latent free (no whitening, anchor or
   decorrelation), and ``rd3_free_b64`` also trains on batches of 64 (the
   reference code's batch size; four times the default's optimiser steps);
-  ``rd3_scale_b64`` centres the latent and divides it by one scale (so it
-  keeps its shape) and moves it by generators scaled to their action on it;
+  ``rd3_scale`` centres the latent and divides it by one scale (so it keeps
+  its shape) and moves it by generators scaled to their action on it, and
+  ``rd3_scale_b64`` also trains on batches of 64;
 * pendulum movie: the energy, estimated from the pixels, is kept (invariance
   error <= 0.10, displacement >= 0.3), as for the pendulum; ``movie_strong``
   is the same with reconstruction_weight=1000, and ``movie_scaled`` fits
@@ -459,6 +460,9 @@ SYSTEMS = {
         name="_free_b64",
         **FREE_LATENT,
         batch_size=64,
+    ),
+    "rd3_scale": lambda seed, s, c: reaction_diffusion(
+        seed, 3, s["reaction_diffusion"], c, name="_scale", **SCALED_LATENT
     ),
     "rd3_scale_b64": lambda seed, s, c: reaction_diffusion(
         seed,
