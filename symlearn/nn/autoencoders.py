@@ -223,11 +223,11 @@ class RunningScaling(_RunningMoments):
 
 
 LATENT_NORMS = {
-    "scale": RunningScaling,
     "none": lambda dim: nn.Identity(),
     "batch": lambda dim: nn.BatchNorm1d(dim, affine=False),
     "running": RunningStandardization,
     "whiten": RunningWhitening,
+    "scale": RunningScaling,
 }
 
 
