@@ -4,8 +4,9 @@ The spiral wave's frames settle on a limit cycle: one closed curve. A
 one-parameter rotation can keep a curve only if the curve is a (distorted)
 circle in the rotation's plane. This benchmark fits a 3-d latent with the
 defaults, without the two penalties that standardise the latent (anchor
-and decorrelation), and with the latent left free (no whitening either),
-and measures, per seed:
+and decorrelation), with the latent left free (no whitening either), and
+with it centred and scaled as a whole (``latent_norm="scale"``, generators
+scaled to their action), and measures, per seed:
 
 * ``cycle_flatness``: smallest over largest singular value of the centred
   latent limit cycle (0: a flat curve, 1: spread evenly over three axes);
@@ -29,7 +30,7 @@ from multiprocessing import get_context
 import numpy as np
 import torch
 from _common import markdown_table, with_previous_rows, write_results
-from highdim import FREE_LATENT, SIZES, cycle_distance_ratio
+from highdim import FREE_LATENT, SCALED_LATENT, SIZES, cycle_distance_ratio
 
 from symlearn import LatentSymmetryDiscoverer
 from symlearn.datasets import make_reaction_diffusion
@@ -41,6 +42,7 @@ CONFIGS = {
     "no anchor, no decorrelation": {"anchor_weight": 0.0, "decorrelation_weight": 0.0},
     "free latent (highdim.py's rd3_free)": FREE_LATENT,
     "free latent, batches of 64 (rd3_free_b64)": FREE_LATENT | {"batch_size": 64},
+    "scaled latent, batches of 64 (rd3_scale_b64)": SCALED_LATENT | {"batch_size": 64},
 }
 N_EVAL = 1000
 
