@@ -446,33 +446,21 @@ SCALED_MOVIE = {
     "reconstruction_weight": 300.0,
 }
 
+
+def _rd3(name: str, **params):
+    """A 3-d reaction-diffusion system whose figures' names end in ``name``."""
+    return lambda seed, s, c: reaction_diffusion(
+        seed, 3, s["reaction_diffusion"], c, name=name, **params
+    )
+
+
 SYSTEMS = {
     "rd2": lambda seed, s, c: reaction_diffusion(seed, 2, s["reaction_diffusion"], c),
     "rd3": lambda seed, s, c: reaction_diffusion(seed, 3, s["reaction_diffusion"], c),
-    "rd3_free": lambda seed, s, c: reaction_diffusion(
-        seed, 3, s["reaction_diffusion"], c, name="_free", **FREE_LATENT
-    ),
-    "rd3_free_b64": lambda seed, s, c: reaction_diffusion(
-        seed,
-        3,
-        s["reaction_diffusion"],
-        c,
-        name="_free_b64",
-        **FREE_LATENT,
-        batch_size=64,
-    ),
-    "rd3_scale": lambda seed, s, c: reaction_diffusion(
-        seed, 3, s["reaction_diffusion"], c, name="_scale", **SCALED_LATENT
-    ),
-    "rd3_scale_b64": lambda seed, s, c: reaction_diffusion(
-        seed,
-        3,
-        s["reaction_diffusion"],
-        c,
-        name="_scale_b64",
-        **SCALED_LATENT,
-        batch_size=64,
-    ),
+    "rd3_free": _rd3("_free", **FREE_LATENT),
+    "rd3_free_b64": _rd3("_free_b64", **FREE_LATENT, batch_size=64),
+    "rd3_scale": _rd3("_scale", **SCALED_LATENT),
+    "rd3_scale_b64": _rd3("_scale_b64", **SCALED_LATENT, batch_size=64),
     "movie": lambda seed, s, c: pendulum_movie(seed, s["pendulum_movie"], c),
     "movie_strong": lambda seed, s, _: pendulum_movie(
         seed,

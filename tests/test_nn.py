@@ -106,7 +106,8 @@ def _generator(basis: list, unit_action: bool) -> LieAlgebraGenerator:
 
 
 def test_relative_action_measures_moves_against_the_latent_spread():
-    offsets = _flat_cycle() - _flat_cycle().mean(0)
+    latents = _flat_cycle()
+    offsets = latents - latents.mean(0)
     in_plane = _generator([[0, -1, 0], [1, 0, 0], [0, 0, 0]], False)
     from_normal = _generator([[0, 0, 1], [0, 0, 0], [0, 0, 0]], False)
     assert in_plane.relative_action(offsets).item() == pytest.approx(1, rel=1e-3)

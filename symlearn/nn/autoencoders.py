@@ -84,8 +84,9 @@ class _RunningMoments(nn.Module):
     the covariance) of detached latents, updated on every training forward.
 
     The first batch sets the statistics: no warm-up from the initial values.
-    Subclasses say which second moment (``batch_moment``) and how to
-    normalise with it (``normalize``).
+    Subclasses say which second moment (``batch_moment``); by default the
+    latent is divided by its root (per coordinate, or one scale), and
+    whitening overrides ``normalize``.
     """
 
     def __init__(self, n_features: int, initial_moment: torch.Tensor, momentum, eps):
@@ -100,7 +101,7 @@ class _RunningMoments(nn.Module):
         raise NotImplementedError
 
     def normalize(self, centered: torch.Tensor) -> torch.Tensor:
-        raise NotImplementedError
+        return centered / torch.sqrt(self.running_moment + self.eps)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         if self.training:
@@ -149,9 +150,6 @@ class RunningStandardization(_RunningMoments):
 
     def batch_moment(self, centered: torch.Tensor) -> torch.Tensor:
         return centered.var(dim=0)
-
-    def normalize(self, centered: torch.Tensor) -> torch.Tensor:
-        return centered / torch.sqrt(self.running_moment + self.eps)
 
 
 class RunningWhitening(_RunningMoments):
@@ -217,9 +215,6 @@ class RunningScaling(_RunningMoments):
 
     def batch_moment(self, centered: torch.Tensor) -> torch.Tensor:
         return centered.var(dim=0).mean()
-
-    def normalize(self, centered: torch.Tensor) -> torch.Tensor:
-        return centered / torch.sqrt(self.running_moment + self.eps)
 
 
 LATENT_NORMS = {
