@@ -9,7 +9,13 @@ gives the *shift coherence* of each latent plane with each bump's shift:
 where ``angle`` is the plane's polar angle about ``center_`` and ``s`` the
 bump's shift on held-out signals. An equivariant latent has coherence 1 for
 one bump in one plane and the other bump in the other; 0 means the angle
-ignores that shift. The paper preset is not a lever here: at 2000 epochs it
+ignores that shift. Each plane's *winding* ``(w_rectangle, w_triangle)`` is
+the pair of integers in ``[-2, 2]`` (not both 0) with which its angle best
+follows ``w_rectangle phase_rectangle + w_triangle phase_triangle``: ``(2,
+0)`` is the rectangle's second harmonic, ``(1, 1)`` a mixture of the two
+shifts. The row ``PCA`` fits nothing: its latent is the top four principal
+components of the training signals (whitened), the best a linear encoder
+reconstructs with. The paper preset is not a lever here: at 2000 epochs it
 takes about 16 min per fit (``highdim.py --config paper``).
 """
 
@@ -26,6 +32,9 @@ from highdim import (
     double_bump_setup,
     held_out_equivariance,
 )
+from sklearn.decomposition import PCA
+
+from symlearn.groups import group_basis
 
 LEVERS = {
     "defaults": {},
@@ -33,8 +42,19 @@ LEVERS = {
     "adversarial_weight=1": {"adversarial_weight": 1.0},
     "lr_discriminator=0.01": {"lr_discriminator": 0.01},
     "discriminator 3x256": {"discriminator_hidden_sizes": (256, 256, 256)},
+    "adversarial_weight=3": {"adversarial_weight": 3.0},
 }
 BUMPS = ("rectangle", "triangle")
+PCA_ROW = "PCA"
+PLANE_KINDS = ("rectangle", "triangle", "mixed", "neither")
+# Below this coherence a plane's best winding says little: it is "neither".
+MIN_WOUND = 0.5
+WINDINGS = [(a, b) for a in range(-2, 3) for b in range(-2, 3) if (a, b) != (0, 0)]
+
+
+def _plane_angles(Z: np.ndarray) -> list[np.ndarray]:
+    """Polar angle of each latent plane (coordinates ``2p, 2p+1``)."""
+    return [np.arctan2(Z[:, 2 * p + 1], Z[:, 2 * p]) for p in range(Z.shape[1] // 2)]
 
 
 def shift_coherence(Z: np.ndarray, shifts: np.ndarray, length: int) -> dict:
@@ -42,8 +62,7 @@ def shift_coherence(Z: np.ndarray, shifts: np.ndarray, length: int) -> dict:
     bump's shift, as ``{"plane{p}_{bump}": value}``."""
     phases = 2 * np.pi * shifts / length
     out = {}
-    for plane in range(Z.shape[1] // 2):
-        angle = np.arctan2(Z[:, 2 * plane + 1], Z[:, 2 * plane])
+    for plane, angle in enumerate(_plane_angles(Z)):
         for bump, phase in zip(BUMPS, phases.T, strict=True):
             out[f"plane{plane}_{bump}"] = max(
                 float(abs(np.mean(np.exp(1j * (angle - winding * phase)))))
@@ -52,13 +71,55 @@ def shift_coherence(Z: np.ndarray, shifts: np.ndarray, length: int) -> dict:
     return out
 
 
+def plane_windings(Z: np.ndarray, shifts: np.ndarray, length: int) -> dict:
+    """Best winding ``(w_rectangle, w_triangle)`` of each latent plane and its
+    coherence, as ``{"plane{p}_winding": str, "plane{p}_wound": value}``, and
+    which shifts they follow (``"planes_follow"``, e.g. ``"rectangle+mixed"``)."""
+    phases = 2 * np.pi * shifts / length
+    out, follows = {}, []
+    for plane, angle in enumerate(_plane_angles(Z)):
+        coherence, winding = max(
+            (float(abs(np.mean(np.exp(1j * (angle - phases @ w))))), w)
+            for w in WINDINGS
+        )
+        out[f"plane{plane}_winding"] = str(winding)
+        out[f"plane{plane}_wound"] = coherence
+        rectangle, triangle = winding
+        kind = 0 if not triangle else 1 if not rectangle else 2
+        follows.append(PLANE_KINDS[kind if coherence >= MIN_WOUND else 3])
+    return out | {"planes_follow": "+".join(follows)}
+
+
+class _PCALatent:
+    """The top principal components of the training signals as a latent, with
+    the attributes ``held_out_equivariance`` reads."""
+
+    def __init__(self, X: np.ndarray, latent_dim: int):
+        self.pca = PCA(latent_dim, whiten=True).fit(X)
+        self.generators_ = group_basis("so2+so2", latent_dim)
+        self.center_ = np.zeros(latent_dim)
+        centered = X - self.pca.mean_
+        kept = self.pca.inverse_transform(self.pca.transform(X)) - self.pca.mean_
+        self.reconstruction_error_ = float(
+            np.sum((kept - centered) ** 2) / np.sum(centered**2)
+        )
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        return self.pca.transform(X)
+
+
 def run(lever: str, seed: int) -> dict:
     n_samples = SIZES["full"]["double_bump"]["n_samples"]
-    data, test, est = double_bump_setup(seed, n_samples, **LEVERS[lever])
-    est.fit(data.states)
+    params = {} if lever == PCA_ROW else LEVERS[lever]
+    data, test, est = double_bump_setup(seed, n_samples, **params)
+    if lever == PCA_ROW:
+        est = _PCALatent(data.states, est.latent_dim)
+    else:
+        est.fit(data.states)
     error = held_out_equivariance(est, test, seed)
     Z = est.transform(test.states) - est.center_
-    coherence = shift_coherence(Z, test.parameters, test.states.shape[1])
+    length = test.states.shape[1]
+    coherence = shift_coherence(Z, test.parameters, length)
     best = {  # the plane that follows each bump best
         f"best_{bump}": max(v for k, v in coherence.items() if k.endswith(bump))
         for bump in BUMPS
@@ -70,15 +131,24 @@ def run(lever: str, seed: int) -> dict:
         "reconstruction_error": est.reconstruction_error_,
         **coherence,
         **best,
+        **plane_windings(Z, test.parameters, length),
         "success": bool(error <= MAX_EQUIVARIANCE_ERROR),
     }
+
+
+def _plane_kinds(rows: list[dict]) -> str:
+    """How many planes of ``rows`` follow only the rectangle's shift, only the
+    triangle's, a mixture, or neither, as ``"r/t/m/n"``."""
+    kinds = [kind for row in rows for kind in row["planes_follow"].split("+")]
+    return "/".join(str(kinds.count(kind)) for kind in PLANE_KINDS)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--levers", nargs="+", default=list(LEVERS))
+    rows = [PCA_ROW, *LEVERS]
+    parser.add_argument("--levers", nargs="+", choices=rows, default=rows)
     args = parser.parse_args()
     single_threaded_workers()
     tasks = [(lever, seed) for lever in args.levers for seed in range(args.seeds)]
@@ -100,6 +170,7 @@ def main() -> None:
                     )
                     for bump in BUMPS
                 },
+                "planes_rectangle_triangle_mixed_neither": _plane_kinds(mine),
             }
         )
     body = (
@@ -108,7 +179,13 @@ def main() -> None:
         "changed from the defaults per row. Coherence: 1 when the plane's "
         "angle turns with that bump's shift (winding +-1), 0 when it ignores "
         "it; `best_*`: the larger of the two planes' (an equivariant latent "
-        "has 1 for both bumps, in different planes).\n\n"
+        "has 1 for both bumps, in different planes). `plane*_winding`: the "
+        "integers (rectangle, triangle) in [-2, 2] whose combination of the two "
+        "shifts the plane's angle follows best, with coherence `plane*_wound` "
+        "((2, 0): the rectangle's second harmonic); `planes_*`: how many "
+        f"planes follow each (`neither`: best coherence below {MIN_WOUND}). "
+        "`PCA`: no training, the top four principal components (whitened) of "
+        "the training signals.\n\n"
         + markdown_table(summary, list(summary[0]))
         + "\n\n### Per seed\n\n"
         + markdown_table(rows, list(rows[0]))
