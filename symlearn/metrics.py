@@ -5,7 +5,8 @@ latent coordinates are arbitrary, so the generators themselves are hard to
 compare with a ground truth. The functions here therefore judge a symmetry
 mainly by its effect on samples: moved samples should keep known invariants
 (:func:`invariance_error`), actually move (:func:`displacement`) and stay on the
-data manifold (:func:`nearest_neighbor_ratio`). Transformations are drawn over
+data manifold (:func:`nearest_neighbor_ratio`) and look like real samples
+to a fresh classifier (:func:`two_sample_accuracy`). Transformations are drawn over
 the whole group (:func:`full_group_coefficients`), not only near the identity.
 :func:`symmetry_report` gathers everything for a fitted estimator. For
 representations of a fixed group, :func:`equivariance_error` compares the
@@ -24,7 +25,9 @@ from typing import Any
 import numpy as np
 from scipy.linalg import expm, orth, svdvals
 from scipy.optimize import least_squares
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_random_state
 
@@ -41,6 +44,7 @@ __all__ = [
     "rotation_frequency",
     "rotation_likeness",
     "symmetry_report",
+    "two_sample_accuracy",
 ]
 
 ROTATION_LIKENESS_THRESHOLD = 0.5
@@ -71,6 +75,14 @@ def _check_same_shape(A: np.ndarray, B: np.ndarray, a: str, b: str) -> None:
     if A.shape != B.shape:
         raise ValueError(
             f"{a} and {b} must have the same shape, got {A.shape} and {B.shape}"
+        )
+
+
+def _check_same_width(A: np.ndarray, B: np.ndarray, a: str, b: str) -> None:
+    if A.shape[1] != B.shape[1]:
+        raise ValueError(
+            f"{a} and {b} must have the same number of features, got "
+            f"{A.shape[1]} and {B.shape[1]}"
         )
 
 
@@ -377,11 +389,7 @@ def maximum_mean_discrepancy(A: np.ndarray, B: np.ndarray) -> float:
     """
     A = _check_samples(A, "A")
     B = _check_samples(B, "B")
-    if A.shape[1] != B.shape[1]:
-        raise ValueError(
-            f"A and B must have the same number of features, got {A.shape[1]} "
-            f"and {B.shape[1]}"
-        )
+    _check_same_width(A, B, "A", "B")
     pooled = np.vstack([A, B])
     sq_dist = np.sum((pooled[:, None, :] - pooled[None, :, :]) ** 2, axis=-1)
     bandwidth_sq = np.median(sq_dist[np.triu_indices(len(pooled), k=1)])
@@ -391,6 +399,74 @@ def maximum_mean_discrepancy(A: np.ndarray, B: np.ndarray) -> float:
     k_bb = kernel[n_a:, n_a:].mean()
     k_ab = kernel[:n_a, n_a:].mean()
     return float(max(k_aa + k_bb - 2 * k_ab, 0.0))
+
+
+def two_sample_accuracy(
+    A: np.ndarray,
+    B: np.ndarray,
+    classifier: Any = None,
+    n_splits: int = 3,
+    random_state: int | np.random.RandomState | None = 0,
+) -> float:
+    """How well a classifier tells two samples apart (a classifier two-sample test).
+
+    A fresh classifier learns to tell samples of ``A`` from samples of ``B``;
+    its balanced accuracy on held-out folds is returned: about 0.5 when the
+    two come from the same distribution, up to 1 when they are told apart
+    every time. Applied to latents and the same latents moved by the group,
+    it checks the adversary's verdict independently: the training
+    discriminator can be fooled because it is weak or behind, not because
+    the moved latents look real.
+
+    Parameters
+    ----------
+    A : array-like of shape (n_a, d)
+    B : array-like of shape (n_b, d)
+        At least ``n_splits`` samples each.
+    classifier : scikit-learn classifier, default=None
+        Cloned for each fold; None means
+        ``HistGradientBoostingClassifier(random_state=random_state)``.
+    n_splits : int, default=3
+        Folds of the stratified cross-validation, >= 2.
+    random_state : int, RandomState instance or None, default=0
+        Seed for the folds and for the default classifier.
+
+    Returns
+    -------
+    accuracy : float
+        Mean held-out balanced accuracy over the folds.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symlearn.metrics import two_sample_accuracy
+    >>> rng = np.random.default_rng(0)
+    >>> A, B = rng.normal(size=(400, 2)), rng.normal(size=(400, 2))
+    >>> same = two_sample_accuracy(A, B)
+    >>> apart = two_sample_accuracy(A, B + 3.0)
+    >>> bool(same < 0.6 < 0.9 < apart)
+    True
+    """
+    A = _check_samples(A, "A")
+    B = _check_samples(B, "B")
+    _check_same_width(A, B, "A", "B")
+    n_splits = _check_positive_int(n_splits, "n_splits")
+    if n_splits < 2:
+        raise ValueError(f"n_splits must be >= 2, got {n_splits}")
+    if min(len(A), len(B)) < n_splits:
+        raise ValueError(
+            f"A and B need at least n_splits={n_splits} samples each, got "
+            f"{len(A)} and {len(B)}"
+        )
+    seed = check_random_state(random_state).randint(np.iinfo(np.int32).max)
+    if classifier is None:
+        classifier = HistGradientBoostingClassifier(random_state=seed)
+    folds = StratifiedKFold(n_splits, shuffle=True, random_state=seed)
+    labels = np.r_[np.zeros(len(A)), np.ones(len(B))]
+    scores = cross_val_score(
+        classifier, np.vstack([A, B]), labels, cv=folds, scoring="balanced_accuracy"
+    )
+    return float(np.mean(scores))
 
 
 def generator_similarity(found: np.ndarray, true: np.ndarray) -> float:
@@ -652,11 +728,7 @@ def nearest_neighbor_ratio(X_real: np.ndarray, X_moved: np.ndarray) -> float:
     """
     X_real = _check_samples(X_real, "X_real")
     X_moved = _check_samples(X_moved, "X_moved")
-    if X_real.shape[1] != X_moved.shape[1]:
-        raise ValueError(
-            "X_real and X_moved must have the same number of features, got "
-            f"{X_real.shape[1]} and {X_moved.shape[1]}"
-        )
+    _check_same_width(X_real, X_moved, "X_real", "X_moved")
     if X_real.shape[0] < 2:
         raise ValueError("X_real needs at least 2 samples to measure its spacing")
     nn = NearestNeighbors(n_neighbors=1).fit(X_real)

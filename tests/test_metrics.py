@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 from scipy.linalg import expm
 from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
 
 from symlearn.groups import group_basis
 from symlearn.metrics import (
@@ -15,6 +16,7 @@ from symlearn.metrics import (
     rotation_frequency,
     rotation_likeness,
     symmetry_report,
+    two_sample_accuracy,
 )
 
 ROTATION = np.array([[0.0, -1.0], [1.0, 0.0]])
@@ -322,3 +324,44 @@ def test_equivariance_error_bad_input():
         equivariance_error(Z, moved[:, :2], rotvecs, L)
     with pytest.raises(ValueError, match="center must have shape"):
         equivariance_error(Z, moved, rotvecs, L, center=np.zeros(2))
+
+
+def _rotated(X, rng):
+    angles = rng.uniform(-np.pi, np.pi, len(X))
+    c, s = np.cos(angles), np.sin(angles)
+    return np.stack([c * X[:, 0] - s * X[:, 1], s * X[:, 0] + c * X[:, 1]], 1)
+
+
+def test_two_sample_accuracy_tells_an_invariant_sample_from_a_broken_one():
+    rng = np.random.default_rng(0)
+    round_cloud = rng.normal(size=(600, 2))
+    ellipse = round_cloud * [3.0, 0.3]
+    # Rotations keep the round cloud's distribution, not the ellipse's.
+    assert two_sample_accuracy(round_cloud, _rotated(round_cloud, rng)) < 0.6
+    assert two_sample_accuracy(ellipse, _rotated(ellipse, rng)) > 0.75
+    assert two_sample_accuracy(round_cloud, round_cloud + 3.0) > 0.95
+
+
+def test_two_sample_accuracy_uses_the_given_classifier_and_seed():
+    rng = np.random.default_rng(1)
+    narrow, wide = rng.normal(size=(600, 2)), 3.0 * rng.normal(size=(600, 2))
+    # Same mean, different spread: a linear classifier cannot tell them apart.
+    linear = two_sample_accuracy(narrow, wide, classifier=LogisticRegression())
+    assert linear < 0.6 < 0.75 < two_sample_accuracy(narrow, wide)
+    assert two_sample_accuracy(narrow, wide, random_state=3) == two_sample_accuracy(
+        narrow, wide, random_state=3
+    )
+
+
+@pytest.mark.parametrize(
+    ("A", "B", "kwargs", "message"),
+    [
+        (np.zeros((10, 2)), np.zeros((10, 3)), {}, "same number of features"),
+        (np.zeros((10, 2)), np.zeros((10, 2)), {"n_splits": 1}, "n_splits must be"),
+        (np.zeros((2, 2)), np.zeros((10, 2)), {}, "at least n_splits=3 samples"),
+        (np.full((10, 2), np.nan), np.zeros((10, 2)), {}, "NaN"),
+    ],
+)
+def test_two_sample_accuracy_rejects_bad_input(A, B, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        two_sample_accuracy(A, B, **kwargs)
