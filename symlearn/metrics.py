@@ -424,8 +424,8 @@ def two_sample_accuracy(
     B : array-like of shape (n_b, d)
         At least ``n_splits`` samples each.
     classifier : scikit-learn classifier, default=None
-        Cloned for each fold; None means
-        ``HistGradientBoostingClassifier(random_state=random_state)``.
+        Cloned for each fold; None means a ``HistGradientBoostingClassifier``
+        seeded from ``random_state``.
     n_splits : int, default=3
         Folds of the stratified cross-validation, >= 2.
     random_state : int, RandomState instance or None, default=0
