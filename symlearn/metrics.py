@@ -306,7 +306,7 @@ def rotation_frequency(generator: np.ndarray) -> float:
 def full_group_coefficients(
     generators: np.ndarray,
     n: int,
-    random_state: int | np.random.RandomState | np.random.Generator | None = None,
+    random_state: int | np.random.RandomState | None = None,
 ) -> np.ndarray:
     """Draw group coefficients that cover the whole group, not just the identity.
 
@@ -750,7 +750,7 @@ def symmetry_report(
     X: np.ndarray,
     invariant: Callable[[np.ndarray], np.ndarray] | None = None,
     n_draws: int = 1,
-    random_state: int | np.random.RandomState | np.random.Generator | None = None,
+    random_state: int | np.random.RandomState | None = None,
 ) -> dict[str, float]:
     """Judge a fitted symmetry estimator by what its group does to the data.
 
@@ -779,8 +779,9 @@ def symmetry_report(
     report : dict
         ``"invariance_error"`` (only with ``invariant``), ``"displacement"``,
         ``"rotation_likeness"`` and ``"rotation_frequency"`` of generator 0,
-        ``"reconstruction_error"`` (of ``inverse_transform(transform(X))``) and
-        ``"nearest_neighbor_ratio"`` of the moved samples against ``X``.
+        ``"reconstruction_error"`` (of ``inverse_transform(transform(X))``),
+        and ``"nearest_neighbor_ratio"`` and ``"two_sample_accuracy"`` of the
+        moved samples against ``X``.
 
     Examples
     --------
@@ -836,4 +837,7 @@ def symmetry_report(
     report["rotation_frequency"] = rotation_frequency(generators[0])
     report["reconstruction_error"] = relative_reconstruction_error(X, X_rec)
     report["nearest_neighbor_ratio"] = nearest_neighbor_ratio(X, X_moved)
+    report["two_sample_accuracy"] = two_sample_accuracy(
+        X, X_moved, random_state=random_state
+    )
     return report
