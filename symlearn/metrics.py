@@ -779,9 +779,10 @@ def symmetry_report(
     report : dict
         ``"invariance_error"`` (only with ``invariant``), ``"displacement"``,
         ``"rotation_likeness"`` and ``"rotation_frequency"`` of generator 0,
-        ``"reconstruction_error"`` (of ``inverse_transform(transform(X))``),
-        and ``"nearest_neighbor_ratio"`` and ``"two_sample_accuracy"`` of the
-        moved samples against ``X``.
+        ``"reconstruction_error"`` (of ``inverse_transform(transform(X))``) and
+        ``"nearest_neighbor_ratio"`` of the moved samples against ``X``. (Not
+        :func:`two_sample_accuracy`: its classifier is slow on wide samples
+        such as images; apply it to latents.)
 
     Examples
     --------
@@ -837,7 +838,4 @@ def symmetry_report(
     report["rotation_frequency"] = rotation_frequency(generators[0])
     report["reconstruction_error"] = relative_reconstruction_error(X, X_rec)
     report["nearest_neighbor_ratio"] = nearest_neighbor_ratio(X, X_moved)
-    report["two_sample_accuracy"] = two_sample_accuracy(
-        X, X_moved, random_state=random_state
-    )
     return report

@@ -225,7 +225,6 @@ def test_symmetry_report_rotation(ring):
         "rotation_frequency",
         "reconstruction_error",
         "nearest_neighbor_ratio",
-        "two_sample_accuracy",
     }
     assert report["invariance_error"] < 1e-10
     # Angles uniform over the full circle move points by 4/pi radii on average.
@@ -233,10 +232,8 @@ def test_symmetry_report_rotation(ring):
     assert report["rotation_likeness"] == pytest.approx(0.0, abs=1e-12)
     assert report["rotation_frequency"] == pytest.approx(1.0)
     assert report["reconstruction_error"] == 0.0
-    # Rotated samples stay on the ring, between the real samples, and look
-    # like them.
+    # Rotated samples stay on the ring, between the real samples.
     assert report["nearest_neighbor_ratio"] < 3
-    assert report["two_sample_accuracy"] < 0.6
 
 
 def test_symmetry_report_scaling(ring):
@@ -248,7 +245,6 @@ def test_symmetry_report_scaling(ring):
     assert report["rotation_frequency"] == 0.0
     # Scaled samples leave the ring.
     assert report["nearest_neighbor_ratio"] > 5
-    assert report["two_sample_accuracy"] > 0.7  # small scalings stay close
 
 
 def test_symmetry_report_without_invariant_and_with_center(ring):
