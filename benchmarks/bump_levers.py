@@ -39,7 +39,11 @@ from scipy.linalg import expm
 from sklearn.decomposition import PCA
 
 from symlearn.groups import group_basis
-from symlearn.metrics import full_group_coefficients, two_sample_accuracy
+from symlearn.metrics import (
+    full_group_coefficients,
+    relative_reconstruction_error,
+    two_sample_accuracy,
+)
 
 LEVERS = {
     "defaults": {},
@@ -103,10 +107,8 @@ class _PCALatent:
         self.pca = PCA(latent_dim, whiten=True).fit(X)
         self.generators_ = group_basis("so2+so2", latent_dim)
         self.center_ = np.zeros(latent_dim)
-        centered = X - self.pca.mean_
-        kept = self.pca.inverse_transform(self.pca.transform(X)) - self.pca.mean_
-        self.reconstruction_error_ = float(
-            np.sum((kept - centered) ** 2) / np.sum(centered**2)
+        self.reconstruction_error_ = relative_reconstruction_error(
+            X, self.pca.inverse_transform(self.pca.transform(X))
         )
 
     def transform(self, X: np.ndarray) -> np.ndarray:
@@ -118,13 +120,8 @@ def moved_apart(Z: np.ndarray, generators: np.ndarray, seed: int) -> float:
     latents moved over the whole group: about 0.5 if the group keeps their
     distribution."""
     coefficients = full_group_coefficients(generators, len(Z), random_state=seed)
-    moved = np.array(
-        [
-            expm(np.tensordot(c, generators, 1)) @ z
-            for c, z in zip(coefficients, Z, strict=True)
-        ]
-    )
-    return two_sample_accuracy(Z, moved, random_state=seed)
+    g = expm(np.einsum("nc,ckl->nkl", coefficients, generators))
+    return two_sample_accuracy(Z, np.einsum("nkl,nl->nk", g, Z), random_state=seed)
 
 
 def run(lever: str, seed: int) -> dict:
