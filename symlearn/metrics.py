@@ -559,7 +559,12 @@ def equivariance_error(
     ``sum ||g(M p)(z - c) + c - z'||^2 / sum ||z' - c||^2``,
 
     0 for an exactly equivariant latent; a latent that ignores the moves
-    gives about 2 for moves spread over a whole rotation.
+    gives about 2 for moves spread over a whole rotation. The denominator is
+    the whole latent's spread, so each direction counts by its variance: on
+    a whitened latent (the default ``latent_norm``) every direction counts
+    the same, but where one latent plane is much smaller than another (e.g.
+    ``latent_norm="scale"``) a small plane that ignores its move adds little
+    to the error; check such planes on their own.
 
     Parameters
     ----------
