@@ -784,10 +784,13 @@ def symmetry_report(
     report : dict
         ``"invariance_error"`` (only with ``invariant``), ``"displacement"``,
         ``"rotation_likeness"`` and ``"rotation_frequency"`` of generator 0,
-        ``"reconstruction_error"`` (of ``inverse_transform(transform(X))``) and
-        ``"nearest_neighbor_ratio"`` of the moved samples against ``X``. (Not
-        :func:`two_sample_accuracy`: its classifier is slow on wide samples
-        such as images; apply it to latents.)
+        ``"reconstruction_error"`` (of ``inverse_transform(transform(X))``),
+        ``"nearest_neighbor_ratio"`` of the moved samples against ``X``, and
+        ``"latent_two_sample_accuracy"``: :func:`two_sample_accuracy` of the
+        moved samples' latents against the samples' latents (about 0.5 when
+        a fresh classifier cannot tell them apart, as the discriminator
+        should not; latents, not samples, because its classifier is slow on
+        wide samples such as images).
 
     Examples
     --------
@@ -843,4 +846,9 @@ def symmetry_report(
     report["rotation_frequency"] = rotation_frequency(generators[0])
     report["reconstruction_error"] = relative_reconstruction_error(X, X_rec)
     report["nearest_neighbor_ratio"] = nearest_neighbor_ratio(X, X_moved)
+    report["latent_two_sample_accuracy"] = two_sample_accuracy(
+        estimator.transform(X_rep),
+        estimator.transform(X_moved),
+        random_state=random_state,
+    )
     return report

@@ -225,6 +225,7 @@ def test_symmetry_report_rotation(ring):
         "rotation_frequency",
         "reconstruction_error",
         "nearest_neighbor_ratio",
+        "latent_two_sample_accuracy",
     }
     assert report["invariance_error"] < 1e-10
     # Angles uniform over the full circle move points by 4/pi radii on average.
@@ -234,6 +235,7 @@ def test_symmetry_report_rotation(ring):
     assert report["reconstruction_error"] == 0.0
     # Rotated samples stay on the ring, between the real samples.
     assert report["nearest_neighbor_ratio"] < 3
+    assert report["latent_two_sample_accuracy"] < 0.6
 
 
 def test_symmetry_report_scaling(ring):
@@ -245,6 +247,7 @@ def test_symmetry_report_scaling(ring):
     assert report["rotation_frequency"] == 0.0
     # Scaled samples leave the ring.
     assert report["nearest_neighbor_ratio"] > 5
+    assert report["latent_two_sample_accuracy"] > 0.75
 
 
 def test_symmetry_report_without_invariant_and_with_center(ring):
