@@ -834,9 +834,8 @@ def symmetry_report(
         estimator.apply_group(X_rep, coefficients), "apply_group output"
     )
     _check_same_shape(X_rep, X_moved, "X", "apply_group output")
-    X_rec = _check_samples(
-        estimator.inverse_transform(estimator.transform(X)), "reconstruction"
-    )
+    Z = estimator.transform(X)
+    X_rec = _check_samples(estimator.inverse_transform(Z), "reconstruction")
 
     report: dict[str, float] = {}
     if invariant is not None:
@@ -847,7 +846,7 @@ def symmetry_report(
     report["reconstruction_error"] = relative_reconstruction_error(X, X_rec)
     report["nearest_neighbor_ratio"] = nearest_neighbor_ratio(X, X_moved)
     report["latent_two_sample_accuracy"] = two_sample_accuracy(
-        estimator.transform(X_rep),
+        np.concatenate([Z] * n_draws, axis=0),
         estimator.transform(X_moved),
         random_state=random_state,
     )
