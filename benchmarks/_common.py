@@ -53,6 +53,15 @@ def markdown_table(rows: list[dict], columns: list[str]) -> str:
     return "\n".join(lines)
 
 
+def summary_and_per_seed(summary: list[dict], rows: list[dict]) -> str:
+    """The summary table, then every row under a "Per seed" heading."""
+    return (
+        markdown_table(summary, list(summary[0]))
+        + "\n\n### Per seed\n\n"
+        + markdown_table(rows, list(rows[0]))
+    )
+
+
 def with_previous_rows(name: str, rows: list[dict], key: str) -> list[dict]:
     """``rows`` after the rows of ``results/<name>.json`` whose ``(row[key],
     row["seed"])`` they do not rerun: a rerun of some systems or seeds keeps

@@ -28,7 +28,11 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
 import numpy as np
-from _common import markdown_table, single_threaded_workers, write_results
+from _common import (
+    single_threaded_workers,
+    summary_and_per_seed,
+    write_results,
+)
 from highdim import (
     MAX_EQUIVARIANCE_ERROR,
     SIZES,
@@ -213,10 +217,7 @@ def main() -> None:
         "classifier tells held-out latents from the same latents moved over the "
         "whole group (`symlearn.metrics.two_sample_accuracy`; 0.5: it cannot). "
         "`PCA`: no training, the top four principal components (whitened) of "
-        "the training signals.\n\n"
-        + markdown_table(summary, list(summary[0]))
-        + "\n\n### Per seed\n\n"
-        + markdown_table(rows, list(rows[0]))
+        "the training signals.\n\n" + summary_and_per_seed(summary, rows)
     )
     write_results("bump_levers", "Double bump levers", body, rows)
 

@@ -26,7 +26,11 @@ from multiprocessing import get_context
 
 import numpy as np
 import torch
-from _common import markdown_table, single_threaded_workers, write_results
+from _common import (
+    single_threaded_workers,
+    summary_and_per_seed,
+    write_results,
+)
 from bump_levers import plane_windings
 from highdim import (
     MAX_EQUIVARIANCE_ERROR,
@@ -166,10 +170,7 @@ def main() -> None:
         "adversarial training. `autoencoder alone`: adversarial_weight=0, "
         "identity_weight=0. Windings and `planes_follow` as in `bump_levers.md`; "
         "success: equivariance error <= "
-        f"{MAX_EQUIVARIANCE_ERROR}.\n\n"
-        + markdown_table(summary, list(summary[0]))
-        + "\n\n### Per seed\n\n"
-        + markdown_table(rows, list(rows[0]))
+        f"{MAX_EQUIVARIANCE_ERROR}.\n\n" + summary_and_per_seed(summary, rows)
     )
     write_results("bump_start", "Double bump from the true latent", body, rows)
 
