@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 from scipy.linalg import expm, orth, svdvals
 from scipy.optimize import least_squares
+from scipy.sparse.csgraph import connected_components
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import StratifiedKFold, cross_val_score
@@ -33,6 +34,7 @@ from sklearn.utils import check_random_state
 
 __all__ = [
     "ROTATION_LIKENESS_THRESHOLD",
+    "coupled_blocks",
     "displacement",
     "equivariance_error",
     "full_group_coefficients",
@@ -532,6 +534,40 @@ def _signed_permutations(size: int) -> list[np.ndarray]:
     return matrices
 
 
+def coupled_blocks(generators: np.ndarray) -> list[np.ndarray]:
+    """The groups of latent coordinates that the generators mix.
+
+    Coordinates ``i`` and ``j`` are in one block when some generator has a
+    nonzero ``(i, j)`` or ``(j, i)`` entry, or both are linked through others.
+    A fixed direct-sum group gives one block per summand; a dense learned
+    generator gives one block.
+
+    Parameters
+    ----------
+    generators : array-like of shape (c, k, k)
+
+    Returns
+    -------
+    list of ndarray of int
+        The coordinates of each block, blocks ordered by their first
+        coordinate.
+
+    Examples
+    --------
+    >>> from symlearn.groups import group_basis
+    >>> from symlearn.metrics import coupled_blocks
+    >>> [block.tolist() for block in coupled_blocks(group_basis("so2+so2", 4))]
+    [[0, 1], [2, 3]]
+    """
+    generators = _check_generators(generators, "generators")
+    magnitude = np.abs(generators).max(axis=0)
+    # Entries at rounding level of the largest do not couple coordinates.
+    linked = magnitude > 1e-12 * max(magnitude.max(), np.finfo(float).tiny)
+    _, labels = connected_components(linked | linked.T, directed=False)
+    # connected_components labels blocks in order of their first coordinate.
+    return [np.flatnonzero(labels == label) for label in range(labels.max() + 1)]
+
+
 def equivariance_error(
     Z: np.ndarray,
     Z_moved: np.ndarray,
@@ -539,10 +575,11 @@ def equivariance_error(
     generators: np.ndarray,
     center: np.ndarray | None = None,
     *,
+    per_block: bool = False,
     return_map: bool = False,
     max_fit_samples: int = 500,
     random_state: int | np.random.RandomState | None = 0,
-) -> float | tuple[float, np.ndarray]:
+) -> float | np.ndarray | tuple[float | np.ndarray, np.ndarray]:
     """How well a latent turns known moves of the data into its group action.
 
     For representation learning with a fixed group: samples ``x`` are moved
@@ -564,7 +601,9 @@ def equivariance_error(
     a whitened latent (the default ``latent_norm``) every direction counts
     the same, but where one latent plane is much smaller than another (e.g.
     ``latent_norm="scale"``) a small plane that ignores its move adds little
-    to the error; check such planes on their own.
+    to the error. ``per_block=True`` judges each block of coordinates the
+    generators mix (:func:`coupled_blocks`, e.g. each plane of
+    ``so2+so2``) against its own spread.
 
     Parameters
     ----------
@@ -579,6 +618,10 @@ def equivariance_error(
         The latent Lie algebra basis (``generators_`` of a fit).
     center : array-like of shape (k,), default=None
         The point the group acts about (``center_``); the origin if None.
+    per_block : bool, default=False
+        Return one error per block of :func:`coupled_blocks`, each the
+        block's share of the residual over the block's own spread, instead
+        of the total. ``M`` is fitted on the whole latent either way.
     return_map : bool, default=False
         Also return the fitted ``M``, shape ``(c, c)``.
     max_fit_samples : int, default=500
@@ -588,7 +631,7 @@ def equivariance_error(
 
     Returns
     -------
-    error : float
+    error : float, or ndarray of shape (n_blocks,) with ``per_block=True``
     M : ndarray of shape (c, c)
         Only with ``return_map=True``.
 
@@ -657,9 +700,19 @@ def equivariance_error(
             angles = least_squares(residuals, no_turn, args=(start, rows)).x
         fits.append((loss(angles, start, rows), start, angles))
     _, start, angles = min(fits, key=lambda fit: fit[0])
-    error = loss(angles, start) / np.sum((Z_moved - center) ** 2)
+    squared = residuals(angles, start, slice(None)).reshape(n, k) ** 2
+    spread = (Z_moved - center) ** 2
+    if per_block:
+        error = np.array(
+            [
+                squared[:, block].sum() / spread[:, block].sum()
+                for block in coupled_blocks(generators)
+            ]
+        )
+    else:
+        error = float(squared.sum() / spread.sum())
     M = coefficient_map(start, angles)
-    return (float(error), M) if return_map else float(error)
+    return (error, M) if return_map else error
 
 
 # ---------------------------------------------------------------------------

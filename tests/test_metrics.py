@@ -6,6 +6,7 @@ from sklearn.linear_model import LogisticRegression
 
 from symlearn.groups import group_basis
 from symlearn.metrics import (
+    coupled_blocks,
     displacement,
     equivariance_error,
     full_group_coefficients,
@@ -368,3 +369,38 @@ def test_two_sample_accuracy_uses_the_given_classifier_and_seed():
 def test_two_sample_accuracy_rejects_bad_input(A, B, kwargs, message):
     with pytest.raises(ValueError, match=message):
         two_sample_accuracy(A, B, **kwargs)
+
+
+def test_coupled_blocks_of_fixed_and_learned_generators():
+    blocks = coupled_blocks(group_basis("so2+so3", 5))
+    assert [block.tolist() for block in blocks] == [[0, 1], [2, 3, 4]]
+    dense = np.random.RandomState(0).normal(size=(1, 3, 3))
+    assert [block.tolist() for block in coupled_blocks(dense)] == [[0, 1, 2]]
+
+
+def _planes_turned(Z: np.ndarray, angles: np.ndarray) -> np.ndarray:
+    """Each plane of ``Z`` (n, 4) turned by its column of ``angles`` (n, 2)."""
+    moved = Z.copy()
+    for plane, angle in enumerate(angles.T):
+        x, y = Z[:, 2 * plane], Z[:, 2 * plane + 1]
+        moved[:, 2 * plane] = np.cos(angle) * x - np.sin(angle) * y
+        moved[:, 2 * plane + 1] = np.sin(angle) * x + np.cos(angle) * y
+    return moved
+
+
+def test_equivariance_error_per_block_exposes_a_small_plane_ignoring_its_move():
+    rng = np.random.RandomState(0)
+    Z = rng.normal(size=(300, 4)) * [1.0, 1.0, 0.1, 0.1]
+    angles = rng.uniform(-np.pi, np.pi, size=(300, 2))
+    moved = _planes_turned(Z, angles)
+    moved[:, 2:] = Z[:, 2:]  # the small second plane ignores its move
+    L = group_basis("so2+so2", 4)
+    total = equivariance_error(Z, moved, angles, L)
+    first, second = equivariance_error(Z, moved, angles, L, per_block=True)
+    assert total < 0.05  # the small plane hardly counts in the total
+    assert first < 1e-4  # the map is fitted on both planes
+    assert second > 1.5  # about 2: its move is ignored
+    # Squared residuals add up: the total is the blocks' spread-weighted mean.
+    spread = (moved**2).sum(axis=0)
+    weights = np.array([spread[:2].sum(), spread[2:].sum()]) / spread.sum()
+    assert np.isclose(total, weights @ [first, second])
