@@ -244,9 +244,17 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         steps between consecutive latents scaled to unit root mean square,
         or the latents (as in the paper). Steps between states close in time
         are small, and unscaled the dynamics they carry barely register.
-        With ``latent_norm="none"`` the discriminator centres and scales the
-        latents by running statistics of its own, in both cases (see
-        ``symlearn.nn.WindowDiscriminator``).
+        See ``discriminator_standardize`` for the latents' scale.
+    discriminator_standardize : "auto" or bool, default="auto"
+        Centre and scale the latents the discriminator sees by running
+        statistics of its own (``symlearn.nn.WindowDiscriminator``), so that
+        a free latent far from the origin does not blind it; the real and
+        moved latents share the one affine map. ``"auto"``: only with
+        ``latent_norm="none"``, the one latent nothing else normalises. The
+        reference code does not standardise; on the double bump with
+        ``paper_preset("double_bump")`` the standardised discriminator let
+        the autoencoder collapse to the mean signal (see the
+        high-dimensional guide).
     reconstruction_weight, adversarial_weight, identity_weight : float
         Weights of the reconstruction MSE (default 10), of fooling the
         discriminator (0.1) and of the ``|cos(z - c, g.z - c)|`` penalty
@@ -404,6 +412,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         "discriminator_hidden_sizes": [tuple, list],
         "spectral_norm": ["boolean"],
         "discriminator_input": [StrOptions(set(WINDOW_FEATURES))],
+        "discriminator_standardize": [StrOptions({"auto"}), "boolean"],
         "reconstruction_weight": [Interval(Real, 0, None, closed="left")],
         "adversarial_weight": [Interval(Real, 0, None, closed="left")],
         "identity_weight": [Interval(Real, 0, None, closed="left")],
@@ -452,6 +461,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         discriminator_hidden_sizes=(128, 128),
         spectral_norm=False,
         discriminator_input="steps",
+        discriminator_standardize="auto",
         reconstruction_weight=10.0,
         adversarial_weight=0.1,
         identity_weight=0.1,
@@ -493,6 +503,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         self.discriminator_hidden_sizes = discriminator_hidden_sizes
         self.spectral_norm = spectral_norm
         self.discriminator_input = discriminator_input
+        self.discriminator_standardize = discriminator_standardize
         self.reconstruction_weight = reconstruction_weight
         self.adversarial_weight = adversarial_weight
         self.identity_weight = identity_weight
@@ -828,7 +839,11 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             discriminator__hidden_sizes=tuple(self.discriminator_hidden_sizes),
             discriminator__use_spectral_norm=self.spectral_norm,
             discriminator__features=self.discriminator_input,
-            discriminator__standardize=self.latent_norm == "none",
+            discriminator__standardize=(
+                self.latent_norm == "none"
+                if self.discriminator_standardize == "auto"
+                else self.discriminator_standardize
+            ),
             optimizer__lr=self.lr,
             optimizer_discriminator__lr=lr_discriminator,
             reconstruction_weight=self.reconstruction_weight,

@@ -306,6 +306,7 @@ def test_bad_input_raises_a_clear_error(X, match):
         ({"group": "so7"}, "group='so7'"),
         ({"group": "so3"}, "group='so3'"),
         ({"autoencoder": "conv"}, "autoencoder"),
+        ({"discriminator_standardize": "yes"}, "discriminator_standardize"),
         ({"device": "cuda"} if not torch.cuda.is_available() else {}, "cuda|"),
     ],
 )

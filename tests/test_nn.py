@@ -223,12 +223,20 @@ def test_standardised_features_are_one_affine_map_in_eval_mode():
 
 
 @pytest.mark.parametrize(
-    ("latent_norm", "standardize"), [("none", True), ("whiten", False)]
+    ("latent_norm", "option", "standardize"),
+    [
+        ("none", "auto", True),
+        ("whiten", "auto", False),
+        ("none", False, False),
+        ("whiten", True, True),
+    ],
 )
-def test_discriminator_standardises_only_a_free_latent(
-    pendulum, latent_norm, standardize
+def test_discriminator_standardises_a_free_latent_unless_told(
+    pendulum, latent_norm, option, standardize
 ):
-    est = small_discoverer(latent_norm=latent_norm).fit(pendulum.trajectories)
+    est = small_discoverer(
+        latent_norm=latent_norm, discriminator_standardize=option
+    ).fit(pendulum.trajectories)
     assert est.net_.discriminator_.standardize is standardize
 
 
