@@ -280,18 +280,22 @@ def pendulum_movie(
     }
 
 
-def held_out_equivariance(est, test, seed: int, per_block: bool = False):
-    """Equivariance error of ``est`` on ``test`` under random known moves
-    (``per_block``: one per block of coordinates the group mixes)."""
+def held_out_moves(est, test, seed: int) -> tuple:
+    """``equivariance_error``'s inputs for ``est`` on ``test`` under random
+    known moves."""
     moves = test.sample_moves(len(test.states), random_state=seed)
-    return equivariance_error(
+    return (
         est.transform(test.states),
         est.transform(test.move(moves)),
         test.move_coordinates(moves),
         est.generators_,
         est.center_,
-        per_block=per_block,
     )
+
+
+def held_out_equivariance(est, test, seed: int) -> float:
+    """Equivariance error of ``est`` on ``test`` under random known moves."""
+    return equivariance_error(*held_out_moves(est, test, seed))
 
 
 def double_bump_setup(seed: int, n_samples: int, **params) -> tuple:
@@ -323,8 +327,9 @@ def double_bump(seed: int, size: dict, dynamic: bool, config: str) -> dict:
     else:
         X = data.states
     fit_s = _fit(est, X)
-    error = held_out_equivariance(est, test, seed)
-    planes = held_out_equivariance(est, test, seed, per_block=True)
+    moved = held_out_moves(est, test, seed)  # encoded once for both errors
+    error = equivariance_error(*moved)
+    planes = equivariance_error(*moved, per_block=True)
     if seed == 0:
         name = "double_bump_" + ("dynamic" if dynamic else "static")
         name += "_paper" if config == "paper" else ""
