@@ -251,10 +251,10 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         a free latent far from the origin does not blind it; the real and
         moved latents share the one affine map. ``"auto"``: only with
         ``latent_norm="none"``, the one latent nothing else normalises. The
-        reference code does not standardise; on the double bump with
-        ``paper_preset("double_bump")`` the standardised discriminator let
-        the autoencoder collapse to the mean signal (see the
-        high-dimensional guide).
+        reference code does not standardise, and neither do the paper
+        presets (``symlearn.presets.paper_preset``): on the double bump the
+        standardised discriminator let the autoencoder collapse to the mean
+        signal (see the high-dimensional guide).
     reconstruction_weight, adversarial_weight, identity_weight : float
         Weights of the reconstruction MSE (default 10), of fooling the
         discriminator (0.1) and of the ``|cos(z - c, g.z - c)|`` penalty

@@ -6,10 +6,12 @@ from typing import Any
 # pushed away from the identity by the cosine term, a weak adversary, normal
 # coefficients of scale 1, ReLU networks, a constant learning rate, a
 # discriminator on the raw latents, and none of our additions (whitened and
-# anchored latent, refined decoder, projected generators).
+# anchored latent, refined decoder, projected generators, a discriminator
+# that standardises the latents it sees).
 _PAPER_LOSSES = {
     "activation": "relu",
     "discriminator_input": "latents",
+    "discriminator_standardize": False,
     "anchor_weight": 0.0,
     "refine_epochs": 0,
     "project_generators": False,

@@ -34,6 +34,9 @@ def test_fixed_group_presets_fit_their_data(system, make, group):
         64,
         preset["latent_dim"],
     )
+    # As in the reference code, the discriminator sees the free latent
+    # unscaled ("auto" would standardise it for latent_norm="none").
+    assert est.net_.discriminator_.standardize is False
 
 
 def test_unknown_preset():
