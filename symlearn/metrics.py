@@ -632,6 +632,8 @@ def equivariance_error(
     Returns
     -------
     error : float, or ndarray of shape (n_blocks,) with ``per_block=True``
+        ``nan`` where the moved latents (of a block) have no spread, e.g. a
+        latent collapsed to its centre.
     M : ndarray of shape (c, c)
         Only with ``return_map=True``.
 
@@ -702,15 +704,17 @@ def equivariance_error(
     _, start, angles = min(fits, key=lambda fit: fit[0])
     squared = residuals(angles, start, slice(None)).reshape(n, k) ** 2
     spread = (Z_moved - center) ** 2
-    if per_block:
-        error = np.array(
-            [
-                squared[:, block].sum() / spread[:, block].sum()
-                for block in coupled_blocks(generators)
-            ]
-        )
-    else:
-        error = float(squared.sum() / spread.sum())
+    # A collapsed latent (or block) has no spread: its error is nan, as 0/0.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if per_block:
+            error = np.array(
+                [
+                    squared[:, block].sum() / spread[:, block].sum()
+                    for block in coupled_blocks(generators)
+                ]
+            )
+        else:
+            error = float(squared.sum() / spread.sum())
     M = coefficient_map(start, angles)
     return (error, M) if return_map else error
 

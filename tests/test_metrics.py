@@ -404,3 +404,16 @@ def test_equivariance_error_per_block_exposes_a_small_plane_ignoring_its_move():
     spread = (moved**2).sum(axis=0)
     weights = np.array([spread[:2].sum(), spread[2:].sum()]) / spread.sum()
     assert np.isclose(total, weights @ [first, second])
+
+
+def test_equivariance_error_of_a_collapsed_block_is_nan(recwarn):
+    rng = np.random.RandomState(0)
+    Z = rng.normal(size=(100, 4))
+    Z[:, 2:] = 0.0  # the second plane collapsed to the centre
+    angles = rng.uniform(-np.pi, np.pi, size=(100, 2))
+    moved = _planes_turned(Z, angles)
+    L = group_basis("so2+so2", 4)
+    first, second = equivariance_error(Z, moved, angles, L, per_block=True)
+    assert first < 1e-10 and np.isnan(second)
+    assert np.isnan(equivariance_error(0 * Z, 0 * moved, angles, L))
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
