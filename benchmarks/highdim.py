@@ -404,7 +404,11 @@ def rotating_object(
         name = "rotating_object_" + ("learned" if learned else "fixed") + name
         name += "_6d" if frame else ""
         name += "_paper" if config == "paper" else ""
-        _save(f"{name}_frames", lambda: plotting.plot_frames(est, test.states))
+        # Every view is a blob much like the mean one; the deviations show the turn.
+        _save(
+            f"{name}_frames",
+            lambda: plotting.plot_frames(est, test.states, subtract_mean=True),
+        )
         if learned:
             _save(f"{name}_generators", lambda: plotting.plot_generators(est))
     return row

@@ -170,6 +170,7 @@ def plot_frames(
     coefficients=None,
     n_frames: int = 4,
     channel: int = 0,
+    subtract_mean: bool = False,
     axes=None,
     figure=None,
 ):
@@ -192,6 +193,10 @@ def plot_frames(
     n_frames : int
     channel : int
         The channel drawn.
+    subtract_mean : bool
+        Draw each state minus the mean of ``X`` (images on a diverging
+        scale centred on 0): what the group changes shows even where every
+        image looks like the mean one, as with a rotating blob.
     axes : array of matplotlib axes, optional
         ``n_frames`` axes for signals, ``(2, n_frames)`` for images.
     figure : matplotlib Figure, optional
@@ -208,8 +213,12 @@ def plot_frames(
     shape = estimator.input_shape
     if shape is None:
         raise ValueError("plot_frames needs an estimator fitted with input_shape")
-    frames = np.asarray(X)[:n_frames]
+    X = np.asarray(X)
+    frames = X[:n_frames]
     moved = estimator.apply_group(frames, coefficients, random_state=0)
+    if subtract_mean:
+        mean = X.mean(axis=0)
+        frames, moved = frames - mean, moved - mean
     frames = frames.reshape(len(frames), *shape)[:, channel]
     moved = moved.reshape(len(moved), *shape)[:, channel]
     is_image = len(shape) == 3
@@ -219,9 +228,13 @@ def plot_frames(
         axes = axes if is_image else axes[0]
     for i, (real, image) in enumerate(zip(frames, moved, strict=True)):
         if is_image:
-            low, high = real.min(), real.max()
-            axes[0, i].imshow(real, vmin=low, vmax=high)
-            axes[1, i].imshow(image, vmin=low, vmax=high)
+            if subtract_mean:
+                high = np.abs(real).max()
+                scale = dict(vmin=-high, vmax=high, cmap="RdBu_r")
+            else:
+                scale = dict(vmin=real.min(), vmax=real.max())
+            axes[0, i].imshow(real, **scale)
+            axes[1, i].imshow(image, **scale)
             axes[0, i].set_title("real", fontsize=8)
             axes[1, i].set_title("moved", fontsize=8)
             for ax in axes[:, i]:

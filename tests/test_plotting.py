@@ -43,6 +43,17 @@ def test_plot_frames_draws_images_real_above_moved():
     np.testing.assert_allclose(drawn, moved, rtol=1e-4, atol=1e-5)
 
 
+def test_plot_frames_subtract_mean_draws_deviations_from_the_mean_state():
+    X = np.random.RandomState(0).normal(loc=3.0, size=(32, 2 * 5 * 5))
+    est = small_discoverer(input_shape=(2, 5, 5)).fit(X)
+    axes = plotting.plot_frames(est, X, [1.0], n_frames=2, subtract_mean=True)
+    moved = est.apply_group(X[1:2], [1.0]) - X.mean(axis=0)
+    drawn = axes[1, 1].images[0].get_array()
+    np.testing.assert_allclose(drawn, moved.reshape(2, 5, 5)[0], rtol=1e-4, atol=1e-5)
+    low, high = axes[0, 1].images[0].get_clim()
+    assert low == -high > -np.inf
+
+
 def test_plot_frames_draws_signals_as_curves():
     X = np.random.RandomState(0).normal(size=(32, 8))
     est = small_discoverer(input_shape=(1, 8)).fit(X)
