@@ -31,7 +31,7 @@ from _common import (
     summary_and_per_seed,
     write_results,
 )
-from bump_levers import plane_windings
+from bump_levers import plane_windings, true_latent
 from highdim import (
     MAX_EQUIVARIANCE_ERROR,
     SIZES,
@@ -52,14 +52,6 @@ SUPERVISED_EPOCHS = 100
 SUPERVISED_BATCH = 64
 
 
-def true_latent(data) -> np.ndarray:
-    """The equivariant latent of ``data``: one unit-variance plane per bump."""
-    phases = 2 * np.pi * data.parameters / data.states.shape[1]
-    planes = [np.cos(phases[:, 0]), np.sin(phases[:, 0])]
-    planes += [np.cos(phases[:, 1]), np.sin(phases[:, 1])]
-    return np.sqrt(2) * np.stack(planes, axis=1)
-
-
 def _supervise(module, inputs, targets, parameters, seed: int) -> None:
     """Fit ``module(inputs) ~ targets`` (mean squared error) with Adam."""
     generator = torch.Generator().manual_seed(seed)
@@ -78,7 +70,10 @@ def start_at_truth(est, data, seed: int) -> None:
     decoder from it, then the encoder to it."""
     module = est.net_.module_
     states = torch.as_tensor(data.states, dtype=torch.float32)
-    latents = torch.as_tensor(true_latent(data), dtype=torch.float32)
+    latents = torch.as_tensor(
+        true_latent(2 * np.pi * data.parameters / data.states.shape[1]),
+        dtype=torch.float32,
+    )
     module.train()
     _supervise(module.decode, latents, states, module.decoder.parameters(), seed)
     _supervise(module.encode, states, latents, module.encoder.parameters(), seed)
