@@ -108,10 +108,7 @@ class LieAlgebraGenerator(nn.Module):
         -------
         tensor of shape (c,)
         """
-        flat = offsets.reshape(-1, offsets.shape[-1])
-        moves = torch.einsum("ckl,nl->cnk", self.masked_basis(), flat)
-        action = moves.pow(2).sum(-1).mean(1) / flat.pow(2).sum(-1).mean()
-        return action.sqrt()
+        return _relative_action(self.masked_basis(), offsets)
 
     def sample_coefficients(self, n: int) -> torch.Tensor:
         """Draw ``(n, c)`` coefficients from the torch global generator."""
@@ -132,8 +129,7 @@ class LieAlgebraGenerator(nn.Module):
 
         Returns shape ``(n, k, k)``.
         """
-        algebra = torch.einsum("nc,ckl->nkl", coefficients, self.masked_basis())
-        return torch.linalg.matrix_exp(algebra)
+        return _group_elements(self.masked_basis(), coefficients)
 
     def forward(
         self,
@@ -155,12 +151,13 @@ class LieAlgebraGenerator(nn.Module):
         -------
         tensor of shape (n, w, k)
         """
+        basis = self.masked_basis()  # once per step, shared by both uses
         if coefficients is None:
             coefficients = self.sample_coefficients(z.shape[0])
             if self.unit_action:
-                action = self.relative_action(z - center)
+                action = _relative_action(basis, z - center)
                 coefficients = coefficients / action.clamp_min(_MIN_RELATIVE_ACTION)
-        g = self.group_elements(coefficients)
+        g = _group_elements(basis, coefficients)
         return torch.einsum("nkl,nwl->nwk", g, z - center) + center
 
     @torch.no_grad()
@@ -172,3 +169,17 @@ class LieAlgebraGenerator(nn.Module):
         magnitude = self.masked_basis().abs()
         largest = magnitude.amax(dim=(1, 2), keepdim=True)
         self.mask *= (magnitude >= relative_threshold * largest).to(self.mask.dtype)
+
+
+def _relative_action(basis: torch.Tensor, offsets: torch.Tensor) -> torch.Tensor:
+    """``LieAlgebraGenerator.relative_action`` for a given basis ``(c, k, k)``."""
+    flat = offsets.reshape(-1, offsets.shape[-1])
+    moves = torch.einsum("ckl,nl->cnk", basis, flat)
+    action = moves.pow(2).sum(-1).mean(1) / flat.pow(2).sum(-1).mean()
+    return action.sqrt()
+
+
+def _group_elements(basis: torch.Tensor, coefficients: torch.Tensor) -> torch.Tensor:
+    """``expm(sum_i w_i L_i)`` for each row of ``(n, c)`` coefficients."""
+    algebra = torch.einsum("nc,ckl->nkl", coefficients, basis)
+    return torch.linalg.matrix_exp(algebra)
