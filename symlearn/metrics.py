@@ -825,6 +825,7 @@ def symmetry_report(
     invariant: Callable[[np.ndarray], np.ndarray] | None = None,
     n_draws: int = 1,
     random_state: int | np.random.RandomState | None = None,
+    classifier: Any = None,
 ) -> dict[str, float]:
     """Judge a fitted symmetry estimator by what its group does to the data.
 
@@ -847,6 +848,10 @@ def symmetry_report(
         Number of group elements drawn per sample.
     random_state : int, RandomState instance or None, default=None
         Seed for the group draws.
+    classifier : scikit-learn classifier, default=None
+        The classifier of ``"latent_two_sample_accuracy"`` (see
+        :func:`two_sample_accuracy`, whose default None is; for data on a
+        grid pass a smooth one such as ``MLPClassifier``).
 
     Returns
     -------
@@ -917,6 +922,7 @@ def symmetry_report(
     report["latent_two_sample_accuracy"] = two_sample_accuracy(
         np.concatenate([Z] * n_draws, axis=0),
         estimator.transform(X_moved),
+        classifier=classifier,
         random_state=random_state,
     )
     return report

@@ -1,8 +1,10 @@
 import numpy as np
 import pytest
 from scipy.linalg import expm
+from sklearn.dummy import DummyClassifier
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
+from sklearn.neural_network import MLPClassifier
 
 from symlearn.groups import group_basis
 from symlearn.metrics import (
@@ -251,6 +253,16 @@ def test_symmetry_report_scaling(ring):
     assert report["latent_two_sample_accuracy"] > 0.75
 
 
+def test_symmetry_report_passes_its_classifier_to_the_two_sample_test(ring):
+    scaling = FakeEstimator([np.eye(2)])
+    default = symmetry_report(scaling, ring, random_state=0)
+    guessing = symmetry_report(
+        scaling, ring, random_state=0, classifier=DummyClassifier()
+    )
+    assert default["latent_two_sample_accuracy"] > 0.75
+    assert guessing["latent_two_sample_accuracy"] == 0.5
+
+
 def test_symmetry_report_without_invariant_and_with_center(ring):
     estimator = FakeEstimator([ROTATION], center=[5.0, 0.0])
     report = symmetry_report(estimator, ring + [5.0, 0.0], n_draws=3, random_state=1)
@@ -344,6 +356,19 @@ def test_two_sample_accuracy_tells_an_invariant_sample_from_a_broken_one():
     assert two_sample_accuracy(round_cloud, _rotated(round_cloud, rng)) < 0.6
     assert two_sample_accuracy(ellipse, _rotated(ellipse, rng)) > 0.75
     assert two_sample_accuracy(round_cloud, round_cloud + 3.0) > 0.95
+
+
+def test_two_sample_accuracy_of_grid_data_needs_a_smooth_classifier():
+    # Angles on a grid of 64: the default classifier's single-coordinate
+    # splits tell the few coordinate values from continuously rotated ones,
+    # although rotations keep the ring's distribution; a network cannot.
+    rng = np.random.default_rng(0)
+    angles = 2 * np.pi * rng.integers(0, 64, 500) / 64
+    grid_ring = np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    rotated = _rotated(grid_ring, rng)
+    network = MLPClassifier((64, 64), max_iter=1000, random_state=0)
+    assert two_sample_accuracy(grid_ring, rotated) > 0.7
+    assert two_sample_accuracy(grid_ring, rotated, classifier=network) < 0.6
 
 
 def test_two_sample_accuracy_uses_the_given_classifier_and_seed():
