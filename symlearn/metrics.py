@@ -849,9 +849,9 @@ def symmetry_report(
     random_state : int, RandomState instance or None, default=None
         Seed for the group draws.
     classifier : scikit-learn classifier, default=None
-        The classifier of ``"latent_two_sample_accuracy"`` (see
-        :func:`two_sample_accuracy`, whose default None is; for data on a
-        grid pass a smooth one such as ``MLPClassifier``).
+        Classifier of ``"latent_two_sample_accuracy"``, passed to
+        :func:`two_sample_accuracy` (None: its default). For data on a grid
+        pass a smooth one such as ``MLPClassifier``.
 
     Returns
     -------
