@@ -151,6 +151,7 @@ class _ShiftLatent:
         every = make_double_bump(length * length, length=length, random_state=0)
         pairs = np.stack(np.divmod(np.arange(length * length), length), axis=1)
         self.renderings = every.move(pairs - every.parameters)
+        self.squared_norms = (self.renderings**2).sum(axis=1)
         self.phases = 2 * np.pi * pairs / length
         self.shear = shear
         self.generators_ = group_basis("so2+so2", latent_dim)
@@ -161,7 +162,7 @@ class _ShiftLatent:
         )
 
     def _nearest(self, X: np.ndarray) -> np.ndarray:
-        distances = (self.renderings**2).sum(axis=1) - 2 * X @ self.renderings.T
+        distances = self.squared_norms - 2 * X @ self.renderings.T
         return distances.argmin(axis=1)
 
     def transform(self, X: np.ndarray) -> np.ndarray:
