@@ -78,6 +78,12 @@ MIN_WOUND = 0.5
 WINDINGS = [(a, b) for a in range(-2, 3) for b in range(-2, 3) if (a, b) != (0, 0)]
 
 
+def shift_phases(shifts: np.ndarray, length: int) -> np.ndarray:
+    """Each bump's phase ``2 pi shift / L``: the angle an equivariant plane
+    turns by."""
+    return 2 * np.pi * shifts / length
+
+
 def _plane_angles(Z: np.ndarray) -> list[np.ndarray]:
     """Polar angle of each latent plane (coordinates ``2p, 2p+1``)."""
     return [np.arctan2(Z[:, 2 * p + 1], Z[:, 2 * p]) for p in range(Z.shape[1] // 2)]
@@ -86,7 +92,7 @@ def _plane_angles(Z: np.ndarray) -> list[np.ndarray]:
 def shift_coherence(Z: np.ndarray, shifts: np.ndarray, length: int) -> dict:
     """Coherence of latent plane ``p`` (coordinates ``2p, 2p+1``) with each
     bump's shift, as ``{"plane{p}_{bump}": value}``."""
-    phases = 2 * np.pi * shifts / length
+    phases = shift_phases(shifts, length)
     out = {}
     for plane, angle in enumerate(_plane_angles(Z)):
         for bump, phase in zip(BUMPS, phases.T, strict=True):
@@ -101,7 +107,7 @@ def plane_windings(Z: np.ndarray, shifts: np.ndarray, length: int) -> dict:
     """Best winding ``(w_rectangle, w_triangle)`` of each latent plane and its
     coherence, as ``{"plane{p}_winding": str, "plane{p}_wound": value}``, and
     which shifts they follow (``"planes_follow"``, e.g. ``"rectangle+mixed"``)."""
-    phases = 2 * np.pi * shifts / length
+    phases = shift_phases(shifts, length)
     out, follows = {}, []
     for plane, angle in enumerate(_plane_angles(Z)):
         coherence, winding = max(
@@ -152,7 +158,7 @@ class _ShiftLatent:
         pairs = np.stack(np.divmod(np.arange(length * length), length), axis=1)
         self.renderings = every.move(pairs - every.parameters)
         self.squared_norms = (self.renderings**2).sum(axis=1)
-        self.phases = 2 * np.pi * pairs / length
+        self.phases = shift_phases(pairs, length)
         self.shear = shear
         self.generators_ = group_basis("so2+so2", latent_dim)
         self.center_ = np.zeros(latent_dim)

@@ -24,14 +24,13 @@ import warnings
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
-import numpy as np
 import torch
 from _common import (
     single_threaded_workers,
     summary_and_per_seed,
     write_results,
 )
-from bump_levers import plane_windings, true_latent
+from bump_levers import plane_windings, shift_phases, true_latent
 from highdim import (
     MAX_EQUIVARIANCE_ERROR,
     SIZES,
@@ -71,7 +70,7 @@ def start_at_truth(est, data, seed: int) -> None:
     module = est.net_.module_
     states = torch.as_tensor(data.states, dtype=torch.float32)
     latents = torch.as_tensor(
-        true_latent(2 * np.pi * data.parameters / data.states.shape[1]),
+        true_latent(shift_phases(data.parameters, data.states.shape[1])),
         dtype=torch.float32,
     )
     module.train()
