@@ -584,13 +584,18 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         -------
         self : LatentSymmetryDiscoverer
         """
-        self._validate_params()
         start = time.perf_counter()
         if self.warm_start and hasattr(self, "net_"):
+            self._validate_params()
             self._continue_fit(X)
         else:
-            self._forget_fit()  # a fit that raises leaves no stale model
-            self._fit_afresh(X)
+            self._forget_fit()
+            try:
+                self._validate_params()
+                self._fit_afresh(X)
+            except BaseException:
+                self._forget_fit()  # a fit that raises leaves no partial model
+                raise
         self.fit_time_ = time.perf_counter() - start
         return self
 
@@ -627,7 +632,6 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
                 self._train(net, windows, seed)
             except TrainingDivergedError as error:
                 if self.n_init == 1:
-                    self._forget_fit()
                     raise TrainingDivergedError(f"{error}; no model was kept") from None
                 warnings.warn(f"restart {restart} diverged: {error}", stacklevel=3)
                 continue
@@ -636,7 +640,6 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             if best is None or scores[restart] > scores[best]:
                 best, best_net = restart, net
         if best is None:
-            self._forget_fit()
             raise TrainingDivergedError(
                 f"all {self.n_init} restarts diverged; no model was kept"
             )

@@ -60,8 +60,13 @@ def test_more_bad_input_raises_a_clear_error(X, match):
     ],
 )
 def test_more_bad_parameters_raise_a_clear_error(pendulum, params, match):
+    est = small_discoverer(max_epochs=1).fit(pendulum.trajectories)
     with pytest.raises(ValueError, match=match):
-        small_discoverer(**params).fit(pendulum.trajectories)
+        est.set_params(**params).fit(pendulum.trajectories)
+    # Neither the earlier model nor a part of the failed fit is left behind.
+    assert not [name for name in vars(est) if name.endswith("_")]
+    with pytest.raises(NotFittedError):
+        est.transform(pendulum.states)
 
 
 def test_auto_batch_size_is_capped_by_the_number_of_windows(pendulum):
