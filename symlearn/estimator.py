@@ -1,6 +1,7 @@
 """``LatentSymmetryDiscoverer``: validate the input, build the LaLiGAN net,
 delegate training to it, and keep the trained modules for inference."""
 
+import copy
 import time
 import warnings
 from contextlib import contextmanager
@@ -324,7 +325,9 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
     device : str, default="auto"
         Torch device; ``"auto"`` picks CUDA when available.
     callbacks : list of skorch callbacks, default=None
-        Extra callbacks (progress, checkpoints, early stopping...).
+        Extra callbacks (progress, checkpoints, early stopping...). Each
+        fit trains with copies, so the instances passed keep their state;
+        the trained ones are in ``net_.callbacks_``.
     random_state : int, RandomState or None, default=None
         Seeds the initialisation, batches and group samples; a fixed value
         gives identical fits on CPU with the same library versions and
@@ -821,7 +824,8 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
                     SequentialThresholding(self.threshold, every=self.threshold_every),
                 )
             )
-        callbacks += list(self.callbacks or [])
+        # Copies: fitting must not change the instances passed as a parameter.
+        callbacks += copy.deepcopy(list(self.callbacks or []))
         lr_discriminator = (
             self.lr if self.lr_discriminator is None else self.lr_discriminator
         )

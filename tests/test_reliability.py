@@ -12,7 +12,7 @@ import torch
 from conftest import small_discoverer
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from skorch import NeuralNet
-from skorch.callbacks import Callback, Checkpoint, TrainEndCheckpoint
+from skorch.callbacks import Callback, Checkpoint, EarlyStopping, TrainEndCheckpoint
 from skorch.exceptions import DeviceWarning
 
 import symlearn
@@ -397,7 +397,9 @@ def test_skorch_checkpoints_save_loadable_weights(pendulum, tmp_path):
         est.net_.generator_.masked_basis().detach(),
     )
     # The end checkpoint is taken before the decoder refinement.
-    other.net_.load_params(checkpoint=at_end.checkpoint_)
+    # Fitting trains a copy of the callback (the instance passed is unchanged).
+    trained_end = dict(est.net_.callbacks_)["TrainEndCheckpoint"]
+    other.net_.load_params(checkpoint=trained_end.checkpoint_)
     with torch.random.fork_rng():  # restoring also sets the RNG
         est.net_.restore_training_state()
     parameters = zip(
@@ -405,6 +407,16 @@ def test_skorch_checkpoints_save_loadable_weights(pendulum, tmp_path):
     )
     for a, b in parameters:
         assert torch.equal(a, b)
+
+
+def test_fit_leaves_the_callbacks_passed_unchanged(pendulum):
+    stopping = EarlyStopping(monitor="train_loss", patience=100)
+    before = joblib.hash(stopping)
+    est = small_discoverer(callbacks=[stopping], n_init=2).fit(pendulum.trajectories)
+    assert joblib.hash(stopping) == before
+    assert not hasattr(stopping, "best_epoch_")
+    trained = dict(est.net_.callbacks_)["EarlyStopping"]
+    assert trained is not stopping and trained.best_epoch_ >= 1
 
 
 # --- reproducibility -------------------------------------------------------------
