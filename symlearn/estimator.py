@@ -36,7 +36,7 @@ from symlearn.nn import (
 )
 from symlearn.nn.autoencoders import ACTIVATIONS, LATENT_NORMS, check_input_shape
 from symlearn.nn.discriminator import WINDOW_FEATURES
-from symlearn.nn.lie import COEFFICIENT_DISTRIBUTIONS
+from symlearn.nn.lie import COEFFICIENT_DISTRIBUTIONS, divide_by_action, relative_action
 from symlearn.training import (
     DivergenceGuard,
     LaLiGANNet,
@@ -361,6 +361,11 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         The discovered (or fixed) Lie algebra basis.
     center_ : ndarray of shape (latent_dim,)
         The latent point the group acts about.
+    generator_action_ : ndarray of shape (n_generators,)
+        How far each generator moves the training latents relative to their
+        spread: ``sqrt(mean ||L_i (z - c)||^2 / mean ||z - c||^2)``. With
+        ``normalize_generators="action"``, ``sample_coefficients`` divides
+        by it.
     net_ : LaLiGANNet
         The trained skorch net (modules, optimizers, history).
     history_ : skorch.History
@@ -737,6 +742,10 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         if self.project_generators and self.group is None:
             generators = self._keep_latent_covariance(generators, latents)
         self.generators_ = generators
+        self.generator_action_ = relative_action(
+            torch.as_tensor(generators, dtype=torch.float64),
+            torch.as_tensor(latents - self.center_, dtype=torch.float64),
+        ).numpy()
         self.reconstruction_error_ = self._reconstruction_error(windows.states, encoded)
 
     def _reconstruction_error(self, states: np.ndarray, latents: np.ndarray) -> float:
@@ -1059,12 +1068,21 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         return np.einsum("nkl,n...l->n...k", g, Z - self.center_) + self.center_
 
     def sample_coefficients(self, n: int, random_state=None) -> np.ndarray:
-        """Draw ``(n, n_generators)`` coefficients from the training distribution."""
+        """Draw ``(n, n_generators)`` coefficients from the training distribution.
+
+        With ``normalize_generators="action"`` they are divided by
+        ``generator_action_``, as training divided them by each batch's
+        relative action.
+        """
         check_is_fitted(self)
         check_scalar(n, "n", Integral, min_val=0)
         with _seeded_torch(self.net_.device, _torch_seed(random_state)):
             coefficients = self.net_.generator_.sample_coefficients(n)
-        return coefficients.cpu().numpy().astype(np.float64)
+        coefficients = coefficients.cpu().double()
+        if self.normalize_generators == "action":
+            action = torch.as_tensor(self.generator_action_)
+            coefficients = divide_by_action(coefficients, action)
+        return coefficients.numpy()
 
     def apply_group(self, X, coefficients=None, random_state=None):
         """Move data by group elements: ``D(g (E(x) - c) + c)``.

@@ -425,6 +425,18 @@ def test_sample_coefficients_follow_the_training_distribution(pendulum):
     )
 
 
+def test_sample_coefficients_divide_by_the_action_as_training_does(pendulum):
+    est = small_discoverer(n_generators=2, normalize_generators="action")
+    est.fit(pendulum.states)
+    # generator_action_ is the relative action on the training latents
+    offsets = est.transform(pendulum.states) - est.center_
+    moves = np.einsum("ckl,nl->cnk", est.generators_, offsets)
+    expected = np.sqrt((moves**2).sum(-1).mean(1) / (offsets**2).sum(-1).mean())
+    np.testing.assert_allclose(est.generator_action_, expected, rtol=1e-5)
+    spread = est.sample_coefficients(20000, random_state=0).std(axis=0)
+    np.testing.assert_allclose(spread * est.generator_action_, 3.0, rtol=0.03)
+
+
 @pytest.mark.parametrize(
     "verbose, progress, table", [(0, False, False), (1, True, False), (2, False, True)]
 )

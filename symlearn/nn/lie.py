@@ -108,7 +108,7 @@ class LieAlgebraGenerator(nn.Module):
         -------
         tensor of shape (c,)
         """
-        return _relative_action(self.masked_basis(), offsets)
+        return relative_action(self.masked_basis(), offsets)
 
     def sample_coefficients(self, n: int) -> torch.Tensor:
         """Draw ``(n, c)`` coefficients from the torch global generator."""
@@ -155,8 +155,9 @@ class LieAlgebraGenerator(nn.Module):
         if coefficients is None:
             coefficients = self.sample_coefficients(z.shape[0])
             if self.unit_action:
-                action = _relative_action(basis, z - center)
-                coefficients = coefficients / action.clamp_min(_MIN_RELATIVE_ACTION)
+                coefficients = divide_by_action(
+                    coefficients, relative_action(basis, z - center)
+                )
         g = _group_elements(basis, coefficients)
         return torch.einsum("nkl,nwl->nwk", g, z - center) + center
 
@@ -171,12 +172,19 @@ class LieAlgebraGenerator(nn.Module):
         self.mask *= (magnitude >= relative_threshold * largest).to(self.mask.dtype)
 
 
-def _relative_action(basis: torch.Tensor, offsets: torch.Tensor) -> torch.Tensor:
+def relative_action(basis: torch.Tensor, offsets: torch.Tensor) -> torch.Tensor:
     """``LieAlgebraGenerator.relative_action`` for a given basis ``(c, k, k)``."""
     flat = offsets.reshape(-1, offsets.shape[-1])
     moves = torch.einsum("ckl,nl->cnk", basis, flat)
     action = moves.pow(2).sum(-1).mean(1) / flat.pow(2).sum(-1).mean()
     return action.sqrt()
+
+
+def divide_by_action(coefficients: torch.Tensor, action: torch.Tensor) -> torch.Tensor:
+    """Coefficients ``(n, c)`` divided by each generator's relative action
+    ``(c,)`` (``unit_action``), floored so that a generator that barely moves
+    the latents does not get unbounded coefficients."""
+    return coefficients / action.clamp_min(_MIN_RELATIVE_ACTION)
 
 
 def _group_elements(basis: torch.Tensor, coefficients: torch.Tensor) -> torch.Tensor:
