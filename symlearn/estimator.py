@@ -226,7 +226,8 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         Distribution of the group coefficients during training.
     coefficient_scale : float, default=3.0
         Spread of the coefficients (with unit-norm generators, 3 covers a
-        rotation's whole period).
+        rotation's whole period); for ``"integer"``, the largest integer
+        drawn, rounded (at least 1).
     normalize_generators : bool or "action", default=True
         Use each learned generator at unit Frobenius norm, so the group
         cannot collapse to the identity however strong the adversary.
@@ -261,8 +262,12 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         discriminator (0.1) and of the ``|cos(z - c, g.z - c)|`` penalty
         against the trivial group (0.1).
     norm_weight : float, default=0.0
-        Weight of the reward for the generator norm, capped at ``norm_cap``.
+        Weight of the reward for the generator norm, capped at ``norm_cap``
+        (the paper's guard against the identity). Only for learned
+        generators of free norm: with a fixed ``group`` or
+        ``normalize_generators`` it would do nothing, and ``fit`` raises.
     norm_cap : float, default=1.0
+        Norm above which the reward stops growing.
     decorrelation_weight : float, default=0.1
         Weight of the pairwise |cosine| penalty between generators.
     anchor_weight : float, default=1.0
@@ -623,6 +628,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
                 f"latent_dim={self.latent_dim} and n_features={n_features}"
             )
         self._check_input_shape(n_features)
+        self._check_coefficients_and_norm()
         _check_hidden_sizes(self.hidden_sizes, "hidden_sizes")
         _check_hidden_sizes(self.conv_channels, "conv_channels")
         _check_hidden_sizes(
@@ -693,6 +699,34 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             raise ValueError(
                 "autoencoder='conv' needs input_shape, the shape of one state: "
                 "(channels, length) or (channels, height, width)"
+            )
+
+    def _check_coefficients_and_norm(self) -> None:
+        """Refuse settings under which training would silently do nothing."""
+        if (
+            self.coefficient_distribution == "integer"
+            and round(self.coefficient_scale) < 1
+        ):
+            raise ValueError(
+                "coefficient_distribution='integer' draws the integers from "
+                f"-{self.coefficient_scale:g} to {self.coefficient_scale:g} "
+                f"rounded; coefficient_scale={self.coefficient_scale:g} leaves "
+                "only 0, the identity. Use coefficient_scale >= 1"
+            )
+        if self.norm_weight > 0 and (
+            self.group is not None or self.normalize_generators
+        ):
+            if self.group is not None:
+                held, fix = f"group={self.group!r} fixes them", "norm_weight=0"
+            else:
+                held = (
+                    f"normalize_generators={self.normalize_generators!r} holds "
+                    "each at unit norm"
+                )
+                fix = "normalize_generators=False or norm_weight=0"
+            raise ValueError(
+                f"norm_weight={self.norm_weight:g} rewards the generators' norm, "
+                f"but {held}; set {fix}"
             )
 
     def _batch_size(self, n_windows: int) -> int:

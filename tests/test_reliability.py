@@ -57,6 +57,15 @@ def test_more_bad_input_raises_a_clear_error(X, match):
         ({"group": "so2", "autoencoder": "identity"}, "fixed group"),
         ({"device": "gpu0"}, "device='gpu0' is not a torch device"),
         ({"window_size": 40}, "trajectory 0 has 60 states"),
+        (
+            {"coefficient_distribution": "integer", "coefficient_scale": 0.4},
+            "coefficient_scale=0.4 leaves only 0",
+        ),
+        ({"norm_weight": 1.0}, "norm_weight=1 .* normalize_generators=True holds"),
+        (
+            {"norm_weight": 1.0, "group": "so2"},
+            "norm_weight=1 .* group='so2' fixes them",
+        ),
     ],
 )
 def test_more_bad_parameters_raise_a_clear_error(pendulum, params, match):
@@ -64,7 +73,7 @@ def test_more_bad_parameters_raise_a_clear_error(pendulum, params, match):
     with pytest.raises(ValueError, match=match):
         est.set_params(**params).fit(pendulum.trajectories)
     # Neither the earlier model nor a part of the failed fit is left behind.
-    assert not [name for name in vars(est) if name.endswith("_")]
+    assert _fitted_attributes(est) == []
     with pytest.raises(NotFittedError):
         est.transform(pendulum.states)
 
