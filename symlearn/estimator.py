@@ -677,6 +677,8 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
                 f"warm_start=True: the fitted batch_size={net.batch_size} is larger "
                 f"than the {len(windows)} windows of X"
             )
+        if self.lr_schedule == "cosine":
+            self._restart_cosine_schedule(net)
         try:
             self._train(net, windows, seed=0, resume=True)  # seed: RNG is restored
         except TrainingDivergedError as error:
@@ -684,6 +686,16 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             raise TrainingDivergedError(f"{error}; no model was kept") from None
         self._adopt(net, windows)
         self._warn_if_poorly_reconstructed(windows.states)
+
+    def _restart_cosine_schedule(self, net: LaLiGANNet) -> None:
+        """Anneal the continued epochs from ``lr`` to 0 over ``max_epochs``,
+        as a fresh fit would, instead of going on round the first fit's
+        cosine (which starts where it ended, at 0, and climbs back)."""
+        schedule = dict(net.callbacks_)["lr_schedule"]
+        # skorch passes the callback's extra attributes on to the scheduler.
+        schedule.T_max, schedule.last_epoch = self.max_epochs, -1
+        for group in net.optimizer_.param_groups:
+            group["lr"] = group["initial_lr"]
 
     def _forget_fit(self) -> None:
         """Remove every fitted attribute (sklearn's trailing-underscore ones)."""

@@ -393,6 +393,17 @@ def test_cosine_schedule_anneals_the_generator_lr(pendulum):
     assert constant.net_.optimizer_.param_groups[0]["lr"] == 1e-2
 
 
+def test_warm_start_restarts_the_cosine_schedule(pendulum):
+    params = dict(lr=1e-2, lr_schedule="cosine", refine_epochs=0)
+    fresh = small_discoverer(max_epochs=4, **params).fit(pendulum.trajectories)
+    est = small_discoverer(max_epochs=2, warm_start=True, **params)
+    est.fit(pendulum.trajectories).set_params(max_epochs=4).fit(pendulum.trajectories)
+    lrs = est.history_[:, "event_lr"]
+    assert len(lrs) == 6
+    # the four continued epochs anneal from lr as the fresh 4-epoch fit does
+    np.testing.assert_allclose(lrs[2:], fresh.history_[:, "event_lr"], rtol=1e-6)
+
+
 @pytest.mark.parametrize("normalize", [True, False, "action"])
 def test_normalize_generators(pendulum, normalize):
     est = small_discoverer(n_generators=2, normalize_generators=normalize)
