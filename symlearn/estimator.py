@@ -142,33 +142,6 @@ def _squared_spread(states: np.ndarray) -> float:
     )
 
 
-def _pair_states(X, X_dot, n_features: int):
-    """``X`` and ``X_dot`` side by side (features then derivatives), in the
-    input form of ``X``, after checking that their forms and shapes match."""
-    if is_trajectory_list(X):
-        if not is_trajectory_list(X_dot) or len(X_dot) != len(X):
-            raise ValueError(
-                f"X is a list of {len(X)} trajectories; X_dot must be a list of "
-                f"as many, got {type(X_dot).__name__} of length {len(X_dot)}"
-            )
-        states = check_trajectories(X, n_features=n_features)
-        rates = check_trajectories(X_dot, n_features=n_features)
-        for index, (x, x_dot) in enumerate(zip(states, rates, strict=True)):
-            if x.shape != x_dot.shape:
-                raise ValueError(
-                    f"X_dot[{index}] has shape {x_dot.shape}, but X[{index}] has "
-                    f"shape {x.shape}"
-                )
-        return [np.hstack(pair) for pair in zip(states, rates, strict=True)]
-    states = check_array(X, allow_nd=True, dtype=np.float64)
-    rates = check_array(X_dot, allow_nd=True, dtype=np.float64)
-    if states.shape != rates.shape:
-        raise ValueError(f"X_dot has shape {rates.shape}, but X has {states.shape}")
-    if states.shape[-1] != n_features:
-        raise ValueError(f"X has {states.shape[-1]} features, expected {n_features}")
-    return np.concatenate([states, rates], axis=-1)
-
-
 class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
     """Discover a Lie group acting linearly in a learned latent space (LaLiGAN).
 
@@ -999,6 +972,43 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         _check_float32_range(states, name)
         return self._run(fn, states).astype(states.dtype)
 
+    def _pair_states(self, X, X_dot):
+        """``X`` and ``X_dot`` side by side (features then derivatives), in the
+        input form of ``X``, checked as ``transform`` checks ``X`` and with
+        matching forms and shapes; float32 stays float32."""
+        n_features = self.n_features_in_
+        if is_trajectory_list(X):
+            if not is_trajectory_list(X_dot) or len(X_dot) != len(X):
+                got = (
+                    f"a list of {len(X_dot)}"
+                    if is_trajectory_list(X_dot)
+                    else type(X_dot).__name__
+                )
+                raise ValueError(
+                    f"X is a list of {len(X)} trajectories; X_dot must be a list "
+                    f"of as many, got {got}"
+                )
+            states = _check_trajectories(X, n_features, _FLOAT_DTYPES)
+            rates = _check_trajectories(X_dot, n_features, _FLOAT_DTYPES)
+            for index, (x, x_dot) in enumerate(zip(states, rates, strict=True)):
+                if x.shape != x_dot.shape:
+                    raise ValueError(
+                        f"X_dot[{index}] has shape {x_dot.shape}, but X[{index}] "
+                        f"has shape {x.shape}"
+                    )
+            return [np.hstack(pair) for pair in zip(states, rates, strict=True)]
+        if getattr(X, "ndim", None) == 3:
+            states = check_array(X, allow_nd=True, dtype=_FLOAT_DTYPES, input_name="X")
+            self._check_width(states.shape[2], n_features, "X")
+        else:  # checks the feature names too
+            states = validate_data(self, X, reset=False, dtype=_FLOAT_DTYPES)
+        rates = check_array(
+            X_dot, allow_nd=True, dtype=_FLOAT_DTYPES, input_name="X_dot"
+        )
+        if states.shape != rates.shape:
+            raise ValueError(f"X_dot has shape {rates.shape}, but X has {states.shape}")
+        return np.concatenate([states, rates], axis=-1)
+
     @staticmethod
     def _check_width(width: int, expected: int, name: str) -> None:
         if width != expected:
@@ -1068,7 +1078,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         d = self.n_features_in_
-        paired = _pair_states(X, X_dot, d)
+        paired = self._pair_states(X, X_dot)
 
         def velocity(rows: torch.Tensor) -> torch.Tensor:
             return torch.func.jvp(

@@ -38,6 +38,22 @@ def test_transform_derivatives_rejects_mismatched_shapes(pendulum):
         )
     with pytest.raises(ValueError, match="X_dot has shape"):
         est.transform_derivatives(pendulum.states, pendulum.states[:-1])
+    with pytest.raises(ValueError, match="list of as many, got NoneType"):
+        est.transform_derivatives(pendulum.trajectories, None)
+
+
+def test_transform_derivatives_checks_x_as_transform_does(pendulum):
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(pendulum.states, columns=["angle", "velocity"])
+    est = small_discoverer().fit(frame)
+    with pytest.raises(ValueError, match="feature names should match"):
+        est.transform_derivatives(frame[["velocity", "angle"]], pendulum.derivatives)
+    X = pendulum.states.astype(np.float32)
+    X_dot = np.vstack(pendulum.derivatives).astype(np.float32)
+    assert est.transform_derivatives(X, X_dot).dtype == np.float32
+    pairs = [t.astype(np.float32) for t in pendulum.trajectories]
+    rates = [d.astype(np.float32) for d in pendulum.derivatives]
+    assert all(z.dtype == np.float32 for z in est.transform_derivatives(pairs, rates))
 
 
 def test_constraints_hold_exactly_for_an_equivariant_model():
