@@ -179,7 +179,7 @@ def time_step(t) -> float:
     if np.ndim(t) == 0:
         return float(t)
     steps = np.diff(t)
-    if not np.allclose(steps, steps[0], rtol=1e-6):
+    if not np.allclose(steps, steps[0], rtol=1e-6, atol=0.0):  # any time unit
         raise ValueError(
             "t must be uniformly sampled (a rollout steps by one fixed time step)"
         )

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from symlearn.training.net import DeviceBatches
-from symlearn.windows import StateWindows
+from symlearn.windows import StateWindows, time_step
 
 
 def _trajectories():
@@ -80,3 +80,10 @@ def test_training_holds_each_state_once_in_float32(monkeypatch):
         assert dataset.states.shape == (56, 3)
         assert dataset.states.dtype == torch.float32
         assert dataset.index.shape == (56 - 2 * 4, 3)
+
+
+@pytest.mark.parametrize("unit", [1e-6, 1.0, 1e6])
+def test_time_step_judges_uniformity_in_any_time_unit(unit):
+    assert time_step(np.arange(10) * unit) == pytest.approx(unit)
+    with pytest.raises(ValueError, match="uniformly sampled"):
+        time_step(np.cumsum([0.0, 1.0, 1.009, 1.0]) * unit)
