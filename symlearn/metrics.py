@@ -44,6 +44,7 @@ __all__ = [
     "nearest_neighbor_ratio",
     "relative_reconstruction_error",
     "rotation_frequency",
+    "rotation_half_period",
     "rotation_likeness",
     "symmetry_report",
     "two_sample_accuracy",
@@ -305,6 +306,41 @@ def rotation_frequency(generator: np.ndarray) -> float:
     return float(np.max(np.abs(eig.imag)))
 
 
+def rotation_half_period(generator: np.ndarray) -> float:
+    """``pi / omega`` for the slowest angular frequency ``omega`` of a generator.
+
+    As ``t`` runs over ``[-T, T]`` with this ``T``, ``exp(tL)`` turns every
+    plane that ``L`` rotates at least once round, the slowest exactly once:
+    one full period when the frequencies are whole multiples of the slowest
+    (``pi / omega`` with :func:`rotation_frequency`, the fastest, would turn
+    a plane of a third of its frequency by only a third of a turn).
+
+    Parameters
+    ----------
+    generator : array-like of shape (k, k)
+        The generator ``L``.
+
+    Returns
+    -------
+    half_period : float
+        ``pi`` over the smallest nonzero ``|Im lambda|``; frequencies below
+        ``1e-6`` times the fastest count as 0. ``inf`` if ``L`` rotates
+        nothing.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symlearn.metrics import rotation_half_period
+    >>> L = np.zeros((4, 4))
+    >>> L[1, 0], L[0, 1], L[3, 2], L[2, 3] = 1.0, -1.0, 3.0, -3.0
+    >>> round(rotation_half_period(L), 6)  # pi / 1, not pi / 3
+    3.141593
+    """
+    frequencies = np.abs(np.linalg.eigvals(_check_matrix(generator, "generator")).imag)
+    turning = frequencies[frequencies > 1e-6 * frequencies.max()]
+    return float(np.pi / turning.min()) if turning.size else np.inf
+
+
 def full_group_coefficients(
     generators: np.ndarray,
     n: int,
@@ -315,8 +351,9 @@ def full_group_coefficients(
     The rule, one generator at a time:
 
     - rotation-like generators (:func:`rotation_likeness` below 0.5) get ``t``
-      uniform in ``[-pi/omega, pi/omega]`` with ``omega`` from
-      :func:`rotation_frequency`, i.e. one full period of ``exp(tL)``;
+      uniform in ``[-T, T]`` with ``T`` from :func:`rotation_half_period`,
+      so that ``exp(tL)`` turns each rotated plane at least once round (one
+      full period);
     - other generators (scalings, shears, spirals) are not periodic and get
       ``t`` uniform in ``[-1/||L||, 1/||L||]`` (spectral norm), moves of unit
       size whatever the scale of ``L``: a collapsed generator is not excused
@@ -353,7 +390,7 @@ def full_group_coefficients(
     coefficients = np.empty((n, generators.shape[0]))
     for i, generator in enumerate(generators):
         if rotation_likeness(generator) < ROTATION_LIKENESS_THRESHOLD:
-            half_range = np.pi / rotation_frequency(generator)
+            half_range = rotation_half_period(generator)
         else:
             norm = np.linalg.norm(generator, ord=2)
             half_range = 1.0 / norm if norm > 0 else 1.0

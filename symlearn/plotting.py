@@ -5,7 +5,7 @@ import numpy as np
 from scipy.linalg import expm
 from sklearn.utils.validation import check_is_fitted
 
-from symlearn.metrics import rotation_frequency, rotation_likeness
+from symlearn.metrics import rotation_half_period, rotation_likeness
 
 
 def _axes(ax):
@@ -85,7 +85,7 @@ def plot_latent(estimator, X, color=None, n_orbits: int = 4, ax=None):
         drawn = ax.scatter(points[:, 0], points[:, 1], c=color, s=2, cmap="viridis")
         ax.figure.colorbar(drawn, ax=ax)
     if _turns(generator):
-        half_period = np.pi / rotation_frequency(generator)
+        half_period = rotation_half_period(generator)
     else:
         half_period = 1.0
     radii = np.linalg.norm(Z - center, axis=1)

@@ -17,6 +17,7 @@ from symlearn.metrics import (
     nearest_neighbor_ratio,
     relative_reconstruction_error,
     rotation_frequency,
+    rotation_half_period,
     rotation_likeness,
     symmetry_report,
     two_sample_accuracy,
@@ -100,6 +101,16 @@ def test_full_group_coefficients_ranges():
     np.testing.assert_array_equal(coefficients, again)
     single = full_group_coefficients(ROTATION, 5, random_state=1)
     assert single.shape == (5, 1)
+
+
+def test_full_group_coefficients_turn_the_slowest_plane_once_round():
+    two_speeds = np.zeros((4, 4))
+    two_speeds[:2, :2] = ROTATION
+    two_speeds[2:, 2:] = 3 * two_speeds[:2, :2]
+    assert rotation_half_period(two_speeds) == pytest.approx(np.pi)
+    coefficients = full_group_coefficients(two_speeds, 2000, random_state=0)
+    assert 0.95 * np.pi < np.abs(coefficients).max() <= np.pi
+    assert rotation_half_period(np.diag([1.0, 2.0])) == np.inf
 
 
 def test_full_group_coefficients_bad_input():
