@@ -115,6 +115,19 @@ def _check_float32_range(array: np.ndarray, name: str) -> None:
             )
 
 
+def _check_windows(X, name: str) -> np.ndarray:
+    """A 3-D array of windows ``(n_windows, window, n_features)`` as floats,
+    each window holding at least one state of at least one feature."""
+    windows = check_array(X, allow_nd=True, dtype=_FLOAT_DTYPES, input_name=name)
+    if 0 in windows.shape[1:]:
+        raise ValueError(
+            f"{name} has windows of shape {windows.shape[1:]}; each needs at "
+            "least one state of at least one feature"
+        )
+    _check_float32_range(windows, name)
+    return windows
+
+
 def _check_trajectories(X, n_features: int | None, dtype) -> list[np.ndarray]:
     trajectories = check_trajectories(X, n_features=n_features, dtype=dtype)
     for index, trajectory in enumerate(trajectories):
@@ -531,8 +544,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
                 trajectories, self.window_size, self.window_gap, dtype=np.float32
             )
         if getattr(X, "ndim", None) == 3:
-            windows = check_array(X, allow_nd=True, dtype=_FLOAT_DTYPES, input_name="X")
-            _check_float32_range(windows, "X")
+            windows = _check_windows(X, "X")
             self._set_n_features(windows.shape[2], reset)
             return StateWindows.from_array(windows, dtype=np.float32)
         states = validate_data(self, X, reset=reset, ensure_min_samples=2)
@@ -957,11 +969,8 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
                 )
             ]
         if getattr(X, "ndim", None) == 3:
-            windows = check_array(
-                X, allow_nd=True, dtype=_FLOAT_DTYPES, input_name=name
-            )
+            windows = _check_windows(X, name)
             self._check_width(windows.shape[2], n_in, name)
-            _check_float32_range(windows, name)
             out = self._run(fn, windows.reshape(-1, n_in))
             return out.reshape(*windows.shape[:2], -1).astype(windows.dtype)
         if name == "X":
@@ -998,7 +1007,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
                     )
             return [np.hstack(pair) for pair in zip(states, rates, strict=True)]
         if getattr(X, "ndim", None) == 3:
-            states = check_array(X, allow_nd=True, dtype=_FLOAT_DTYPES, input_name="X")
+            states = _check_windows(X, "X")
             self._check_width(states.shape[2], n_features, "X")
         else:  # checks the feature names too
             states = validate_data(self, X, reset=False, dtype=_FLOAT_DTYPES)

@@ -34,6 +34,8 @@ from symlearn.training import TrainingDivergedError
         ([np.zeros((30, 2)), np.full((30, 2), -1e39)], "trajectory 1 has values"),
         (np.full((4, 2, 2), np.nan), "Input X contains NaN"),
         (np.zeros((5, 2), dtype=complex), "Complex data"),
+        (np.zeros((10, 0, 3)), "X has windows of shape \\(0, 3\\); each needs"),
+        (np.zeros((10, 2, 0)), "X has windows of shape \\(2, 0\\)"),
     ],
 )
 def test_more_bad_input_raises_a_clear_error(X, match):
@@ -141,6 +143,8 @@ def test_feature_count_mismatch_in_every_form(pendulum):
         est.apply_group([np.zeros((4, 1))])
     with pytest.raises(ValueError, match="expecting 2 features"):
         est.score(np.zeros((40, 3)))
+    with pytest.raises(ValueError, match="X has windows of shape \\(0, 2\\)"):
+        est.transform(np.zeros((4, 0, 2)))
 
 
 def test_inference_refuses_what_float32_cannot_hold(pendulum):
