@@ -706,6 +706,7 @@ def equivariance_error(
     _check_same_shape(Z, Z_moved, "Z", "Z_moved")
     coordinates = _check_samples(move_coordinates, "move_coordinates")
     generators = _check_generators(generators, "generators")
+    max_fit_samples = _check_positive_int(max_fit_samples, "max_fit_samples")
     n, k = Z.shape
     if len(coordinates) != n:
         raise ValueError(
