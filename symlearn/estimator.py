@@ -376,7 +376,8 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         Seconds spent in ``fit``.
     init_scores_ : ndarray of shape (n_init,)
         Training-data ``score`` of each restart (``-inf`` if it diverged);
-        only when ``n_init > 1``.
+        only when ``n_init > 1``. A ``warm_start`` continuation keeps those
+        of the fit that ran the restarts.
 
     Examples
     --------
