@@ -80,6 +80,7 @@ def run(seed: int, every: int) -> dict:
     start = time.perf_counter()
     est.fit(data.states)
     fit_s = time.perf_counter() - start
+    monitor = dict(est.net_.callbacks_)["HeldOutEquivariance"]  # fit trains a copy
     error = held_out_equivariance(est, test, seed)
     return {
         "seed": seed,
