@@ -52,7 +52,18 @@ def _print_generators(est) -> None:
     print(f"Lie algebra identified: {identify_algebra(est.generators_)}")
 
 
+# A fifth of the trajectories, rounded up, is held out; the energy invariance
+# error needs two or more, as one trajectory keeps a single energy.
+_MIN_DEMO_TRAJECTORIES = 6
+
+
 def _demo(args: argparse.Namespace) -> int:
+    if args.trajectories < _MIN_DEMO_TRAJECTORIES:
+        raise CLIError(
+            f"--trajectories must be at least {_MIN_DEMO_TRAJECTORIES}, got "
+            f"{args.trajectories}: a fifth is held out, and the energy invariance "
+            "error compares the energies of two or more held-out trajectories"
+        )
     data = make_pendulum(n_trajectories=args.trajectories, random_state=args.seed)
     train, test = data.split(test_size=0.2, random_state=args.seed)
     print(

@@ -20,6 +20,16 @@ def test_demo_runs_and_reports(capsys):
         assert expected in out
 
 
+@pytest.mark.parametrize("n", [1, 5])
+def test_demo_with_too_few_trajectories_is_a_one_line_error(capsys, n):
+    assert main(["demo", "--trajectories", str(n), "--verbose", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"symlearn demo: error: --trajectories must be at least 6, got {n}"
+    )
+    assert err.count("\n") == 1
+
+
 @pytest.fixture
 def trajectories_npz(pendulum, tmp_path):
     path = tmp_path / "trajectories.npz"
