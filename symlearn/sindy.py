@@ -290,7 +290,9 @@ class LatentSINDy(BaseEstimator):
     def predict(self, Z):
         """The model's time derivative at ``Z`` (same form as ``Z``)."""
         check_is_fitted(self)
-        trajectories = as_trajectories(Z, name="Z", n_features=self.n_features_in_)
+        trajectories = as_trajectories(
+            Z, name="Z", n_features=self.n_features_in_, min_states=1
+        )
         with sklearn.config_context(enable_metadata_routing=False):
             rates = [self.model_.predict(z - self.center_) for z in trajectories]
         if is_trajectory_list(Z):

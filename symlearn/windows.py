@@ -127,17 +127,20 @@ class StateWindows:
         return cls(np.concatenate(trajectories, dtype=dtype), np.concatenate(pieces))
 
 
-def as_trajectories(X, *, name: str = "X", n_features: int | None = None):
+def as_trajectories(
+    X, *, name: str = "X", n_features: int | None = None, min_states: int = 2
+):
     """Any input form -> list of trajectories (float64, finite).
 
     A list is a list of trajectories, a 3-D array a stack of them (e.g.
-    windows), a 2-D array one trajectory.
+    windows), a 2-D array one trajectory, of at least ``min_states`` states
+    (2 where time derivatives are estimated from it).
     """
     if is_trajectory_list(X):
         return check_trajectories(X, n_features=n_features)
     if getattr(X, "ndim", None) == 3:
         return check_trajectories(list(X), n_features=n_features)
-    array = check_array(X, dtype=np.float64, ensure_min_samples=2)
+    array = check_array(X, dtype=np.float64, ensure_min_samples=min_states)
     if n_features is not None and array.shape[1] != n_features:
         raise ValueError(f"{name} has {array.shape[1]} features, expected {n_features}")
     return [array]

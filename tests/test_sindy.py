@@ -104,6 +104,8 @@ def test_equations_are_named_and_coefficients_are_arrays():
         model.coefficients_[:, 1:3], [[0, -1], [1, 0]], atol=1e-3
     )
     assert model.score(Z, t) > 0.999
+    # the derivative at a single state is defined: z' = J z
+    np.testing.assert_allclose(model.predict(Z[:1]), [[0.0, 1.0]], atol=1e-3)
 
 
 def test_sindy_rejects_bad_time_and_derivatives():
