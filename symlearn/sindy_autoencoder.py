@@ -49,10 +49,14 @@ class SINDyAutoencoder(TransformerMixin, BaseEstimator):
     """Autoencoder whose latent obeys sparse polynomial equations.
 
     Losses per batch: ``||x - D(z)||^2 + z_weight ||z_dot - Theta(z) Xi||^2
-    + x_weight ||x_dot - J_D(z) Theta(z) Xi||^2 + l1_weight |Xi|``, with
-    ``z = E(x)`` and ``z_dot = J_E(x) x_dot`` (Jacobian-vector products);
-    every ``threshold_every`` epochs coefficients below ``threshold`` are
-    masked to zero for good (sequential thresholding).
+    + x_weight ||x_dot - J_D(z) Theta(z) Xi||^2 + l1_weight mean|Xi_ij|``
+    (squared norms as means over the entries), with ``z = E(x)`` and ``z_dot
+    = J_E(x) x_dot`` (Jacobian-vector products); every ``threshold_every``
+    epochs coefficients below ``threshold`` are masked to zero for good
+    (sequential thresholding), except after the last epoch: the coefficients
+    kept are trained on after each masking, so ``threshold_every >=
+    max_epochs`` masks nothing, and a kept coefficient may end below
+    ``threshold``.
 
     Parameters
     ----------
