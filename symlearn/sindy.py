@@ -53,6 +53,15 @@ def _matching_rates(Z_dot, trajectories: list[np.ndarray]) -> list[np.ndarray]:
     return rates
 
 
+# Fitted only with ``generators``.
+_EQUIVARIANT_ATTRIBUTES = (
+    "n_constraints_",
+    "unconstrained_coefficients_",
+    "unconstrained_equivariance_error_",
+    "equivariance_error_",
+)
+
+
 class LatentSINDy(BaseEstimator):
     """SINDy (pysindy) on latent trajectories, optionally equivariant.
 
@@ -189,6 +198,8 @@ class LatentSINDy(BaseEstimator):
         self : LatentSINDy
         """
         self._validate_params()
+        for name in _EQUIVARIANT_ATTRIBUTES:  # an earlier fit's, with generators
+            self.__dict__.pop(name, None)
         trajectories = as_trajectories(Z, name="Z")
         k = trajectories[0].shape[1]
         t = check_time(t, [len(z) for z in trajectories])

@@ -92,6 +92,9 @@ def test_constrained_fit_is_equivariant_where_the_free_fit_is_not():
     assert model.unconstrained_equivariance_error_[0] > 0.1
     assert model.equivariance_error_[0] < 1e-10
     assert model.n_constraints_ == 2 * 6 - 2  # only u and J u survive
+    model.set_params(generators=None).fit(Z, t)
+    assert not hasattr(model, "n_constraints_")
+    assert not hasattr(model, "equivariance_error_")
 
 
 def test_equations_are_named_and_coefficients_are_arrays():
