@@ -2,6 +2,7 @@
 
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from symlearn.nn.autoencoders import check_input_shape
@@ -103,7 +104,17 @@ class ChannelScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     def _rescale(self, X, power: int) -> np.ndarray:
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=_FLOAT_DTYPES, reset=False)
+        if power < 0:
+            X = validate_data(self, X, dtype=_FLOAT_DTYPES, reset=False)
+        else:
+            # Scaled states are arrays without the names of the fitted
+            # columns, so only their number is checked (as StandardScaler).
+            X = check_array(X, dtype=_FLOAT_DTYPES)
+            if X.shape[1] != self.n_features_in_:
+                raise ValueError(
+                    f"X has {X.shape[1]} features, but ChannelScaler is "
+                    f"expecting {self.n_features_in_} features as input"
+                )
         channels = X.reshape(len(X), len(self.scale_), -1)
         # Cast the scale, not the data: float32 states stay float32.
         factor = (self.scale_**power).astype(X.dtype)[:, None]

@@ -1,5 +1,7 @@
 """ChannelScaler: one scale per channel of flattened multi-channel states."""
 
+import warnings
+
 import numpy as np
 import pytest
 from sklearn.pipeline import make_pipeline
@@ -35,6 +37,18 @@ def test_inverse_transform_undoes_transform_and_keeps_float32():
     Xt = scaler.transform(X)
     assert Xt.dtype == np.float32
     np.testing.assert_allclose(scaler.inverse_transform(Xt), X, rtol=1e-6)
+
+
+def test_round_trip_of_a_dataframe_does_not_warn():
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(_two_channels(np.random.RandomState(6))).add_prefix("x")
+    scaler = ChannelScaler(input_shape=(2, 12)).fit(frame)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        restored = scaler.inverse_transform(scaler.transform(frame))
+    np.testing.assert_allclose(restored, frame.to_numpy())
+    with pytest.raises(ValueError, match="X has 20 features, but ChannelScaler"):
+        scaler.inverse_transform(np.zeros((3, 20)))
 
 
 def test_without_input_shape_all_features_share_one_scale():
