@@ -333,7 +333,9 @@ class LatentSINDy(BaseEstimator):
                 f"Z0 has {Z0.shape[1]} features, expected {self.n_features_in_}"
             )
         t = np.asarray(t, dtype=np.float64)
-        bound = _ESCAPE_FACTOR * max(self.scale_, float(np.abs(Z0).max()))
+        bound = _ESCAPE_FACTOR * max(
+            self.scale_, float(np.abs(Z0 - self.center_).max())
+        )
 
         def escaped(_t, u):
             return bound - np.abs(u).max()

@@ -111,6 +111,16 @@ def test_equations_are_named_and_coefficients_are_arrays():
     np.testing.assert_allclose(model.predict(Z[:1]), [[0.0, 1.0]], atol=1e-3)
 
 
+def test_a_rollout_escaping_100_times_the_range_about_the_center_is_nan():
+    t = np.linspace(0, 1, 101)
+    center = np.array([1000.0, 0.0])
+    Z = [center + np.outer(np.exp(t), u0) for u0 in ([1.0, 0.0], [0.0, -1.0])]
+    model = LatentSINDy(degree=1, center=center).fit(Z, t)  # u' = u about center
+    # |u| = e^t leaves 100 times the training range (e = 2.7) at t = 5.6
+    path = model.simulate(center + [[1.0, 0.0]], np.linspace(0, 8, 81))[0]
+    assert np.isfinite(path[:40]).all() and np.isnan(path[-1]).all()
+
+
 def test_sindy_rejects_bad_time_and_derivatives():
     Z = np.random.RandomState(0).normal(size=(30, 2))
     with pytest.raises(
