@@ -6,6 +6,7 @@ from scipy.linalg import expm
 from sklearn.utils.validation import check_is_fitted
 
 from symlearn.metrics import rotation_half_period, rotation_likeness
+from symlearn.windows import is_trajectory_list
 
 
 def _axes(ax):
@@ -134,13 +135,28 @@ def plot_transformed(estimator, X, coefficients=None, ax=None, random_state=0):
     """Real states and the same states moved by ``apply_group`` (first two
     features).
 
+    Parameters
+    ----------
+    estimator : fitted LatentSymmetryDiscoverer
+    X : array of shape (n_samples, n_features) or list of (T_i, n_features) arrays
+        States, or trajectories (each moved by one group element).
+    coefficients : array of shape (n_samples, n_generators) or (n_generators,), optional
+        Passed to ``apply_group``; ``None`` draws them.
+    ax : matplotlib axes, optional
+    random_state : int, RandomState or None, default=0
+        Seeds the draw of the coefficients.
+
     Returns
     -------
     matplotlib axes
     """
     ax = _axes(ax)
     moved = estimator.apply_group(X, coefficients, random_state=random_state)
-    ax.scatter(X[:, 0], X[:, 1], s=2, label="real")
+    real, moved = (
+        np.concatenate(a) if is_trajectory_list(a) else np.asarray(a)
+        for a in (X, moved)
+    )
+    ax.scatter(real[:, 0], real[:, 1], s=2, label="real")
     ax.scatter(moved[:, 0], moved[:, 1], s=2, label="transformed")
     ax.legend()
     ax.set_title("data and its image under the group")

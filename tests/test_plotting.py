@@ -28,6 +28,10 @@ def test_plot_generators_one_axis_per_generator(pendulum):
 def test_plot_transformed_and_history(fitted, pendulum):
     ax = plotting.plot_transformed(fitted, pendulum.states, [0.5])
     assert len(ax.collections) == 2
+    # trajectories, each moved by one group element, as apply_group moves them
+    ax = plotting.plot_transformed(fitted, pendulum.trajectories)
+    moved = fitted.apply_group(pendulum.trajectories, random_state=0)
+    np.testing.assert_allclose(ax.collections[1].get_offsets(), np.concatenate(moved))
     ax = plotting.plot_history(fitted)
     assert len(ax.lines) == 3
     np.testing.assert_array_equal(ax.lines[0].get_xdata(), [1, 2])
