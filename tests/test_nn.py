@@ -91,6 +91,27 @@ def test_running_scaling_keeps_the_latent_shape():
     assert RunningWhitening(3)(z)[:, 2].std() > 0.5
 
 
+def test_running_whitening_of_an_exactly_flat_latent_stays_finite():
+    # Rounding makes the flat direction's eigenvalue slightly negative; at this
+    # scale it outweighs eps (the square root gave NaN before the clamp).
+    flat = _flat_cycle(thickness=0.0) * 100
+    rotation = torch.linalg.qr(
+        torch.randn(3, 3, generator=torch.Generator().manual_seed(1))
+    ).Q
+    finite = [
+        torch.isfinite(
+            RunningWhitening(3)(flat @ torch.matrix_power(rotation, i))
+        ).all()
+        for i in range(1, 21)
+    ]
+    assert all(finite)
+
+
+def test_steps_of_a_collapsed_latent_are_not_divided_by_zero():
+    disc = WindowDiscriminator(2, 3, hidden_sizes=(8,), features="steps")
+    assert torch.isfinite(disc(torch.zeros(16, 3, 2))).all()
+
+
 def test_isotropic_anchor_holds_only_the_mean_and_the_scale():
     scaled = RunningScaling(3)(_flat_cycle())
     assert standardization_penalty(scaled, isotropic=True) < 1e-5

@@ -184,7 +184,8 @@ class RunningWhitening(_RunningMoments):
 
     def whitening_matrix(self) -> torch.Tensor:
         eigenvalues, vectors = torch.linalg.eigh(self.running_moment)
-        return (vectors / torch.sqrt(eigenvalues + self.eps)) @ vectors.T
+        # Rounding can make the eigenvalues of a nearly flat latent negative.
+        return (vectors / torch.sqrt(eigenvalues.clamp_min(0) + self.eps)) @ vectors.T
 
     def normalize(self, centered: torch.Tensor) -> torch.Tensor:
         return centered @ self.whitening_matrix()

@@ -121,7 +121,8 @@ class WindowDiscriminator(nn.Module):
         if self.features == "latents" or z.shape[1] < 2:
             return latents.flatten(start_dim=1)
         steps = z[:, 1:] - z[:, :-1]
-        return torch.cat([latents[:, :1], steps / self.step_scale], dim=1).flatten(
+        step_scale = self.step_scale.clamp_min(_TINY)  # steps of a collapsed latent
+        return torch.cat([latents[:, :1], steps / step_scale], dim=1).flatten(
             start_dim=1
         )
 
