@@ -75,8 +75,13 @@ class WindowDiscriminator(nn.Module):
     discriminator is blind to anything but a shift of the mean, which a
     rotation about the centre keeps. ``standardize`` brings its input back
     near unit size. The statistics are running ones, updated in training
-    mode only, and the map is affine with a single scale, the same for real
-    and moved latents: it changes nothing the discriminator can tell apart.
+    mode only, by every window the discriminator sees: in a training step of
+    ``LaLiGANNet``, the moved windows of the generator step, then the real
+    and the moved ones of the discriminator step, so two moved windows count
+    for each real one. The map is affine with a single scale and shared by
+    real and moved latents (between the two calls of one step it moves by
+    one running update): it changes nothing the discriminator can tell
+    apart.
 
     Shapes
     ------
