@@ -1,5 +1,6 @@
 """Looking at a discovered symmetry (needs matplotlib: ``pip install
-symlearn[plot]``). Every function returns the matplotlib axes it drew on."""
+symlearn[plot]``). Every function returns the matplotlib axes it drew on
+(an array of them for ``plot_generators`` and ``plot_frames``)."""
 
 import numpy as np
 from scipy.linalg import expm
