@@ -8,6 +8,7 @@ import pysindy as ps
 import torch
 from pysindy.optimizers import BaseOptimizer
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils import check_array
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from torch.func import jvp
@@ -227,20 +228,25 @@ class SINDyAutoencoder(TransformerMixin, BaseEstimator):
 
     @torch.no_grad()
     def _apply(self, fn, X, width: int):
+        """``fn`` on the rows of every trajectory of ``X``, kept in its form."""
         if is_trajectory_list(X):
             return [self._apply(fn, x, width) for x in X]
-        rows = np.asarray(X, dtype=np.float64)
-        if rows.ndim != 2 or rows.shape[1] != width:
-            raise ValueError(f"expected rows of {width} features, got {rows.shape}")
+        if getattr(X, "ndim", None) == 3:  # a stack of trajectories, as in fit
+            return np.stack([self._apply(fn, x, width) for x in X])
+        rows = check_array(X, dtype=np.float64)
+        if rows.shape[1] != width:
+            raise ValueError(f"X has {rows.shape[1]} features, expected {width}")
         return fn(torch.as_tensor(rows, dtype=torch.float32)).numpy().astype(float)
 
     def transform(self, X):
-        """Encode states (a 2-D array or a list of trajectories)."""
+        """Encode states (a 2-D array, a stack of trajectories or a list of
+        them)."""
         check_is_fitted(self)
         return self._apply(self.encoder_, X, self.n_features_in_)
 
     def inverse_transform(self, Z):
-        """Decode latents (a 2-D array or a list of trajectories)."""
+        """Decode latents (a 2-D array, a stack of trajectories or a list of
+        them)."""
         check_is_fitted(self)
         return self._apply(self.decoder_, Z, self.latent_dim)
 
@@ -251,7 +257,7 @@ class SINDyAutoencoder(TransformerMixin, BaseEstimator):
         pairs = (
             [np.hstack([x, v]) for x, v in zip(X, X_dot, strict=True)]
             if is_trajectory_list(X)
-            else np.hstack([X, X_dot])
+            else np.concatenate([np.asarray(X), np.asarray(X_dot)], axis=-1)
         )
         return self._apply(
             lambda rows: jvp(self.encoder_, (rows[:, :d],), (rows[:, d:],))[1],

@@ -22,6 +22,15 @@ def test_sindy_autoencoder_interface(circles):
     assert model.equations()[0].startswith("z0' =")
     assert model.predict(X[0][:2], n_steps=4).shape == (2, 5, 2)
     assert model.score(X) <= 0
+    # a stack of trajectories, as fit takes it, and checked input
+    stacked = model.transform(np.stack(X))
+    np.testing.assert_array_equal(stacked[1], model.transform(X[1]))
+    rates = model.transform_derivatives(np.stack(X), np.stack(X_dot))
+    np.testing.assert_array_equal(rates[1], model.transform_derivatives(X[1], X_dot[1]))
+    with pytest.raises(ValueError, match="NaN"):
+        model.transform(np.full((3, 2), np.nan))
+    with pytest.raises(ValueError, match="X has 3 features, expected 2"):
+        model.transform(np.zeros((3, 3)))
 
 
 def test_sindy_autoencoder_thresholding_removes_terms(circles):
