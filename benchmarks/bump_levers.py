@@ -46,17 +46,14 @@ from highdim import (
     SIZES,
     double_bump_setup,
     held_out_equivariance,
+    moved_apart,
 )
-from scipy.linalg import expm
 from sklearn.decomposition import PCA
-from sklearn.neural_network import MLPClassifier
 
 from symlearn.datasets import make_double_bump
 from symlearn.groups import group_basis
 from symlearn.metrics import (
-    full_group_coefficients,
     relative_reconstruction_error,
-    two_sample_accuracy,
 )
 
 LEVERS = {
@@ -173,25 +170,6 @@ class _ShiftLatent:
 
     def transform(self, X: np.ndarray) -> np.ndarray:
         return true_latent(self.phases[self._nearest(X)], self.shear)
-
-
-def moved_apart(Z: np.ndarray, generators: np.ndarray, seed: int) -> dict:
-    """``two_sample_accuracy`` of centred latents ``Z`` against the same
-    latents moved over the whole group, by gradient boosting (the default)
-    and by a small neural network: about 0.5 if the group keeps their
-    distribution. Boosting's axis-aligned splits can also separate latents
-    whose coordinates take few distinct values (``exact shifts``: 33 each)
-    from the continuously moved ones."""
-    coefficients = full_group_coefficients(generators, len(Z), random_state=seed)
-    g = expm(np.einsum("nc,ckl->nkl", coefficients, generators))
-    moved = np.einsum("nkl,nl->nk", g, Z)
-    network = MLPClassifier((64, 64), max_iter=1000, random_state=seed)
-    return {
-        "two_sample_accuracy": two_sample_accuracy(Z, moved, random_state=seed),
-        "two_sample_accuracy_mlp": two_sample_accuracy(
-            Z, moved, classifier=network, random_state=seed
-        ),
-    }
 
 
 def run(lever: str, seed: int) -> dict:
