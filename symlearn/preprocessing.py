@@ -102,19 +102,8 @@ class ChannelScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self.scale_ = np.sqrt(variance)
         return self
 
-    def _rescale(self, X, power: int) -> np.ndarray:
-        check_is_fitted(self)
-        if power < 0:
-            X = validate_data(self, X, dtype=_FLOAT_DTYPES, reset=False)
-        else:
-            # Scaled states are arrays without the names of the fitted
-            # columns, so only their number is checked (as StandardScaler).
-            X = check_array(X, dtype=_FLOAT_DTYPES)
-            if X.shape[1] != self.n_features_in_:
-                raise ValueError(
-                    f"X has {X.shape[1]} features, but ChannelScaler is "
-                    f"expecting {self.n_features_in_} features as input"
-                )
+    def _rescale(self, X: np.ndarray, power: int) -> np.ndarray:
+        """Multiply each channel of validated states by ``scale_**power``."""
         channels = X.reshape(len(X), len(self.scale_), -1)
         # Cast the scale, not the data: float32 states stay float32.
         factor = (self.scale_**power).astype(X.dtype)[:, None]
@@ -132,6 +121,8 @@ class ChannelScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         X_scaled : ndarray of shape (n_samples, n_features)
             Same dtype as ``X`` (float32 or float64).
         """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=_FLOAT_DTYPES, reset=False)
         return self._rescale(X, -1)
 
     def inverse_transform(self, X) -> np.ndarray:
@@ -145,4 +136,13 @@ class ChannelScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         -------
         X_original : ndarray of shape (n_samples, n_features)
         """
+        check_is_fitted(self)
+        # Scaled states are arrays without the names of the fitted columns,
+        # so only their number is checked (as StandardScaler does).
+        X = check_array(X, dtype=_FLOAT_DTYPES)
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but ChannelScaler is "
+                f"expecting {self.n_features_in_} features as input"
+            )
         return self._rescale(X, 1)
