@@ -24,6 +24,16 @@ def test_conv_autoencoder_round_trips_odd_and_even_shapes(shape, conv):
     assert any(isinstance(layer, conv) for layer in ae.encoder)
 
 
+def test_conv_autoencoder_without_convolutions_decodes_linearly():
+    # the activation before the first transposed convolution must not become
+    # the output's: SiLU would bound every decoded value below by -0.28
+    torch.manual_seed(0)
+    ae = ConvAutoencoder(4, 2, (1, 4), channels=(), hidden_sizes=(8,))
+    decoded = ae.decode(100 * torch.randn(500, 2))
+    assert decoded.min() < -1 and decoded.max() > 1
+    assert ae.encode(torch.randn(3, 4)).shape == (3, 2)
+
+
 def test_conv_autoencoder_learns_shifted_bumps():
     torch.manual_seed(0)
     grid = torch.arange(32.0)

@@ -386,12 +386,13 @@ class ConvAutoencoder(_EncoderDecoder):
             *_latent_head(flat, latent_dim, hidden_sizes, activation, latent_norm),
         )
 
-        up: list[nn.Module] = [
-            make_mlp(latent_dim, hidden_sizes[::-1], flat, activation),
-            ACTIVATIONS[activation](),
-            nn.Unflatten(1, (widths[-1], *sizes[-1])),
-        ]
         layers = list(zip(widths[:0:-1], widths[-2::-1], sizes[-2::-1], strict=True))
+        up: list[nn.Module] = [
+            make_mlp(latent_dim, hidden_sizes[::-1], flat, activation)
+        ]
+        if layers:  # without convolutions the linear layer is the output
+            up.append(ACTIVATIONS[activation]())
+        up.append(nn.Unflatten(1, (widths[-1], *sizes[-1])))
         for number, (c_in, c_out, size) in enumerate(layers):
             # stride 2 maps s to 2 s - 1 (+1 with output padding): the target
             # size decides, so odd and even sizes come back exactly.
