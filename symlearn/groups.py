@@ -400,7 +400,9 @@ def killing_form(basis: np.ndarray) -> np.ndarray:
     return (form + form.T) / 2
 
 
-def covariance_preserving_part(basis: np.ndarray, covariance: np.ndarray) -> np.ndarray:
+def covariance_preserving_part(
+    basis: np.ndarray, covariance: np.ndarray, mask: np.ndarray | None = None
+) -> np.ndarray:
     """Project generators onto those whose group keeps a covariance.
 
     A distribution invariant under ``exp(tL)`` for every ``t`` of a compact
@@ -423,6 +425,10 @@ def covariance_preserving_part(basis: np.ndarray, covariance: np.ndarray) -> np.
     covariance : ndarray of shape (k, k)
         A symmetric positive definite covariance of the points the group
         acts on (about the point it acts around).
+    mask : ndarray of the shape of ``basis``, optional
+        Entries where it is 0 stay 0 (e.g. those sequential thresholding
+        removed): each generator is replaced by the nearest covariance-keeping
+        generator among those that are zero there.
 
     Returns
     -------
@@ -432,7 +438,9 @@ def covariance_preserving_part(basis: np.ndarray, covariance: np.ndarray) -> np.
     ------
     ValueError
         If ``covariance`` is not a symmetric positive definite ``(k, k)``
-        matrix.
+        matrix, if ``mask`` does not have the shape of ``basis``, or if only
+        the zero generator keeps the covariance and is zero where a
+        generator's mask is.
 
     Examples
     --------
@@ -467,8 +475,37 @@ def covariance_preserving_part(basis: np.ndarray, covariance: np.ndarray) -> np.
     rotations[np.arange(len(rows)), rows, cols] = 1.0
     rotations[np.arange(len(rows)), cols, rows] = -1.0
     keeping = (root @ rotations @ inverse_root).reshape(len(rows), size * size).T
-    weights = np.linalg.lstsq(keeping, basis.reshape(len(basis), -1).T, rcond=None)[0]
-    return (keeping @ weights).T.reshape(basis.shape)
+    targets = basis.reshape(len(basis), -1)
+    zeros = np.zeros(targets.shape, dtype=bool)
+    if mask is not None:
+        mask = np.asarray(mask)
+        if mask.shape not in (basis.shape, basis.shape[1:]):
+            raise ValueError(
+                f"mask must have the shape of the generators {basis.shape}, got "
+                f"{mask.shape}"
+            )
+        zeros = np.broadcast_to(mask == 0, basis.shape).reshape(len(basis), -1)
+    if not zeros.any():
+        weights = np.linalg.lstsq(keeping, targets.T, rcond=None)[0]
+        return (keeping @ weights).T.reshape(basis.shape)
+    projected = np.empty_like(targets)
+    for number, (target, zero) in enumerate(zip(targets, zeros, strict=True)):
+        # The keeping generators that vanish on the masked entries.
+        span = keeping @ _null_space(keeping[zero]) if zero.any() else keeping
+        if span.shape[1] == 0:
+            raise ValueError(
+                f"only the zero generator keeps the covariance and is zero where "
+                f"the mask of generator {number} is"
+            )
+        projected[number] = span @ np.linalg.lstsq(span, target, rcond=None)[0]
+    return projected.reshape(basis.shape)
+
+
+def _null_space(matrix: np.ndarray) -> np.ndarray:
+    """Orthonormal columns spanning the vectors ``matrix`` maps to zero."""
+    _, singular, rows = np.linalg.svd(matrix)
+    tolerance = max(matrix.shape) * np.finfo(float).eps * singular.max(initial=0.0)
+    return rows[int(np.sum(singular > tolerance)) :].T
 
 
 def _orthonormal_span(basis: np.ndarray, tol: float) -> np.ndarray:

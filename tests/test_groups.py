@@ -272,6 +272,40 @@ def test_covariance_preserving_part_keeps_the_axis_of_a_flat_distribution():
     assert abs(axis[2]) / np.linalg.norm(axis) > 0.99
 
 
+def test_covariance_preserving_part_keeps_masked_entries_at_zero():
+    rng = np.random.default_rng(0)
+    L = rng.normal(size=(3, 3)) + np.array([[0, 0, 1], [0, 0, 0], [-1, 0, 0]])
+    mask = np.ones((3, 3))
+    mask[0, 2] = 0
+    C = np.diag([4.0, 1.0, 2.0])
+    projected = covariance_preserving_part(L, C, mask)[0]
+    np.testing.assert_allclose(projected @ C + C @ projected.T, 0, atol=1e-12)
+    # keeping C, the (2, 0) entry is proportional to the (0, 2) one
+    assert projected[0, 2] == pytest.approx(0, abs=1e-12)
+    assert projected[2, 0] == pytest.approx(0, abs=1e-12)
+    assert np.abs(projected).max() > 0.1
+    # the nearest such generator: the residual is orthogonal to the one left
+    direction = projected / np.linalg.norm(projected)
+    assert np.sum((L - projected) * direction) == pytest.approx(0, abs=1e-12)
+    # an unmasked projection does not keep that entry at zero
+    assert abs(covariance_preserving_part(L, C)[0][0, 2]) > 0.1
+    # all ones: the unmasked projection
+    np.testing.assert_array_equal(
+        covariance_preserving_part(L, C, np.ones((3, 3))),
+        covariance_preserving_part(L, C),
+    )
+
+
+def test_covariance_preserving_part_rejects_an_impossible_or_misshaped_mask():
+    L = group_basis("so3", 3)
+    off_diagonal = 1 - np.eye(3)
+    with pytest.raises(ValueError, match="only the zero generator .* generator 0"):
+        covariance_preserving_part(L[0], np.eye(3), np.eye(3))
+    with pytest.raises(ValueError, match=r"mask must have the shape .*\(2, 2\)"):
+        covariance_preserving_part(L, np.eye(3), np.ones((2, 2)))
+    assert covariance_preserving_part(L, np.eye(3), off_diagonal).shape == (3, 3, 3)
+
+
 def test_covariance_preserving_part_leaves_rotations_of_white_data_alone():
     so3 = group_basis("so3", 3)
     np.testing.assert_allclose(covariance_preserving_part(so3, np.eye(3)), so3)
