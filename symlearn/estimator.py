@@ -630,12 +630,13 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             net = self._build_net(windows.shape, batch_size, fixed_basis, device)
             try:
                 self._train(net, windows, seed)
+                self._adopt(net, windows)
             except TrainingDivergedError as error:
                 if self.n_init == 1:
                     raise TrainingDivergedError(f"{error}; no model was kept") from None
                 warnings.warn(f"restart {restart} diverged: {error}", stacklevel=3)
                 continue
-            self._adopt(net, windows)
+            adopted = restart
             scores[restart] = self._score_windows(windows) if self.n_init > 1 else 0.0
             if best is None or scores[restart] > scores[best]:
                 best, best_net = restart, net
@@ -643,7 +644,8 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             raise TrainingDivergedError(
                 f"all {self.n_init} restarts diverged; no model was kept"
             )
-        self._adopt(best_net, windows)
+        if adopted != best:
+            self._adopt(best_net, windows)
         if self.n_init > 1:
             self.init_scores_ = scores
         self._warn_if_poorly_reconstructed(windows.states)
@@ -663,14 +665,20 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
                 f"warm_start=True: the fitted batch_size={net.batch_size} is larger "
                 f"than the {len(windows)} windows of X"
             )
-        if self.lr_schedule == "cosine":
+        # The net keeps the first fit's schedule, whatever lr_schedule is now.
+        if "lr_schedule" in dict(net.callbacks_):
             self._restart_cosine_schedule(net)
+        # From here on the net changes in place: whatever is raised, the
+        # estimator keeps no half-continued model.
         try:
             self._train(net, windows, seed=0, resume=True)  # seed: RNG is restored
+            self._adopt(net, windows)
         except TrainingDivergedError as error:
-            self._forget_fit()  # the net was changed in place
+            self._forget_fit()
             raise TrainingDivergedError(f"{error}; no model was kept") from None
-        self._adopt(net, windows)
+        except BaseException:
+            self._forget_fit()
+            raise
         self._warn_if_poorly_reconstructed(windows.states)
 
     def _restart_cosine_schedule(self, net: LaLiGANNet) -> None:
@@ -751,6 +759,13 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             else:
                 net.fit(windows)
             net.refine_decoder(windows, self.refine_epochs, self.lr)
+        # The guard judges the losses before each step; the last step and
+        # the refinement are judged here.
+        if not net.parameters_are_finite():
+            raise TrainingDivergedError(
+                "training diverged: the model's parameters are not finite after "
+                "training; try a smaller lr"
+            )
         done = len(net.history_) - epochs_before
         if done < self.max_epochs:
             warnings.warn(
@@ -765,20 +780,28 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         self.net_ = net
         self.history_ = net.history_
         generators = net.generator_.masked_basis().detach().cpu().numpy()
+        try:
+            encoded = self._run(net.module_.encode, windows.states)
+            reconstruction_error = self._reconstruction_error(windows.states, encoded)
+        except ValueError:  # the training states were checked: the net diverged
+            raise TrainingDivergedError(
+                "training diverged: the model's outputs on the training states "
+                "are not finite; try a smaller lr"
+            ) from None
         # As training saw them: a state in two windows counts twice.
-        encoded = self._run(net.module_.encode, windows.states)
         latents = encoded[windows.index.ravel()]
         self.center_ = (
             np.zeros(self.latent_dim) if self.keep_origin else latents.mean(axis=0)
         )
         if self.project_generators and self.group is None:
-            generators = self._keep_latent_covariance(generators, latents)
+            mask = net.generator_.mask.detach().cpu().numpy()
+            generators = self._keep_latent_covariance(generators, latents, mask)
         self.generators_ = generators
         self.generator_action_ = relative_action(
             torch.as_tensor(generators, dtype=torch.float64),
             torch.as_tensor(latents - self.center_, dtype=torch.float64),
         ).numpy()
-        self.reconstruction_error_ = self._reconstruction_error(windows.states, encoded)
+        self.reconstruction_error_ = reconstruction_error
 
     def _reconstruction_error(self, states: np.ndarray, latents: np.ndarray) -> float:
         """Squared error of decoding ``latents`` back to ``states``, over the
@@ -911,10 +934,11 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         )
 
     def _keep_latent_covariance(
-        self, generators: np.ndarray, latents: np.ndarray
+        self, generators: np.ndarray, latents: np.ndarray, mask: np.ndarray
     ) -> np.ndarray:
         """Project the rotation-like generators onto those that keep the
-        latents' covariance about ``center_`` (``project_generators``)."""
+        latents' covariance about ``center_`` (``project_generators``),
+        keeping the entries thresholding removed (``mask`` 0) at 0."""
         rotation_like = [
             metrics.rotation_likeness(generator) < metrics.ROTATION_LIKENESS_THRESHOLD
             for generator in generators
@@ -924,10 +948,11 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         centered = latents.astype(np.float64) - self.center_
         covariance = centered.T @ centered / len(centered)
         try:
-            projected = covariance_preserving_part(generators, covariance)
+            projected = covariance_preserving_part(generators, covariance, mask)
         except ValueError as error:
             warnings.warn(
-                f"generators not projected: the latent {error}",
+                f"generators not projected onto those keeping the latents' "
+                f"covariance: {error}",
                 UserWarning,
                 stacklevel=5,
             )

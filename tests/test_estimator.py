@@ -253,6 +253,31 @@ def test_thresholding_masks_small_entries(pendulum):
         assert nonzero.min() >= 0.5 * nonzero.max() - 1e-6
 
 
+def test_projection_keeps_the_entries_thresholding_removed():
+    from symlearn.datasets import make_spheres
+
+    X = make_spheres(n_samples=300, random_state=0).states
+    est = small_discoverer(
+        latent_dim=3,
+        autoencoder="identity",
+        threshold=0.4,
+        threshold_every=1,
+        max_epochs=5,
+        batch_size=64,
+        random_state=2,
+    )
+    # Here no generator that keeps the latents' covariance is zero where
+    # thresholding made this one zero, so it stays unprojected.
+    with pytest.warns(UserWarning, match="not projected.*zero where the mask"):
+        est.fit(X)
+    removed = est.net_.generator_.mask.numpy() == 0
+    assert removed.any()
+    assert np.all(est.generators_[removed] == 0)
+    np.testing.assert_array_equal(
+        est.generators_, est.net_.generator_.masked_basis().detach()
+    )
+
+
 def test_history_records_losses_per_epoch(pendulum):
     est = small_discoverer(max_epochs=3).fit(pendulum.trajectories)
     assert len(est.history_) == 3
@@ -402,6 +427,21 @@ def test_warm_start_restarts_the_cosine_schedule(pendulum):
     assert len(lrs) == 6
     # the four continued epochs anneal from lr as the fresh 4-epoch fit does
     np.testing.assert_allclose(lrs[2:], fresh.history_[:, "event_lr"], rtol=1e-6)
+
+
+def test_warm_start_keeps_the_first_fits_lr_schedule(pendulum):
+    # The net is not rebuilt: a changed lr_schedule is not taken up, in
+    # either direction.
+    params = dict(lr=1e-2, refine_epochs=0, warm_start=True)
+    est = small_discoverer(max_epochs=2, **params).fit(pendulum.trajectories)
+    est.set_params(lr_schedule="cosine").fit(pendulum.trajectories)
+    assert est.net_.optimizer_.param_groups[0]["lr"] == 1e-2
+    fresh = small_discoverer(max_epochs=3, lr_schedule="cosine", **params)
+    fresh.fit(pendulum.trajectories)
+    est = small_discoverer(max_epochs=3, lr_schedule="cosine", **params)
+    est.fit(pendulum.trajectories).set_params(lr_schedule="constant")
+    lrs = est.fit(pendulum.trajectories).history_[:, "event_lr"]
+    np.testing.assert_allclose(lrs[3:], fresh.history_[:, "event_lr"], rtol=1e-6)
 
 
 @pytest.mark.parametrize("normalize", [True, False, "action"])

@@ -206,6 +206,57 @@ def test_diverging_warm_start_removes_the_model_it_changed(pendulum):
     assert _fitted_attributes(est) == []
 
 
+def test_divergence_in_the_last_step_is_caught(pendulum):
+    # One step per fit: the guard sees only the loss before it.
+    params = dict(lr=1e20, max_epochs=1, batch_size=480, refine_epochs=0, group="so2")
+    est = small_discoverer(**params)
+    with pytest.raises(TrainingDivergedError, match="not finite.*no model was kept"):
+        est.fit(pendulum.states)
+    assert _fitted_attributes(est) == []
+    est.set_params(n_init=2)
+    with pytest.raises(TrainingDivergedError, match="all 2 restarts diverged"):
+        with pytest.warns(UserWarning, match="restart 0 diverged"):
+            est.fit(pendulum.states)
+
+
+def test_divergence_in_the_decoder_refinement_is_caught(pendulum):
+    est = small_discoverer(warm_start=True).fit(pendulum.trajectories)
+    est.set_params(max_epochs=1, lr=1e30)  # the continued fit's refinement lr
+    with pytest.raises(TrainingDivergedError, match="not finite.*no model was kept"):
+        est.fit(pendulum.trajectories)
+    assert _fitted_attributes(est) == []
+
+
+class _RaiseAtEpoch(Callback):
+    def __init__(self, epoch=None):
+        self.epoch = epoch
+
+    def on_epoch_end(self, net, **kwargs):
+        if len(net.history) == self.epoch:
+            raise RuntimeError("raised by a callback")
+
+
+def test_any_error_in_a_warm_start_removes_the_model_it_changed(pendulum):
+    est = small_discoverer(warm_start=True, callbacks=[_RaiseAtEpoch()])
+    est.fit(pendulum.trajectories)
+    dict(est.net_.callbacks_)["_RaiseAtEpoch"].epoch = 3  # the trained copy
+    with pytest.raises(RuntimeError, match="raised by a callback"):
+        est.fit(pendulum.trajectories)
+    assert _fitted_attributes(est) == []
+
+
+def test_a_failed_fit_closes_its_progress_bar(pendulum):
+    from tqdm import tqdm
+
+    open_before = len(tqdm._instances)
+    est = small_discoverer(verbose=1, callbacks=[_RaiseAtEpoch(1)])
+    # the traceback, held as a notebook holds the last one, keeps the net
+    with pytest.raises(RuntimeError, match="raised by a callback") as raised:
+        est.fit(pendulum.trajectories)
+    assert raised.traceback
+    assert len(tqdm._instances) == open_before
+
+
 def test_input_error_on_warm_start_keeps_the_model(pendulum):
     est = small_discoverer(warm_start=True).fit(pendulum.trajectories)
     generators = est.generators_.copy()
@@ -391,6 +442,31 @@ def test_interrupt_leaves_a_usable_model(pendulum, at_epoch_end):
     assert np.isfinite(est.score(pendulum.trajectories))
     est.set_params(warm_start=True, max_epochs=1)
     assert len(est.fit(pendulum.trajectories).history_) == 3
+
+
+class _GradientsSeen(Callback):
+    def initialize(self):
+        self.names_ = set()
+        self.calls_ = 0
+        return self
+
+    def on_grad_computed(self, net, named_parameters, **kwargs):
+        self.calls_ += 1
+        self.names_ |= {name.split(".")[0] for name, _ in named_parameters}
+
+
+def test_gradient_callbacks_see_both_steps_and_act(pendulum):
+    from skorch.callbacks import GradientNormClipping
+
+    est = small_discoverer(callbacks=[_GradientsSeen()]).fit(pendulum.trajectories)
+    seen = dict(est.net_.callbacks_)["_GradientsSeen"]
+    n_batches = sum(est.history_[:, "train_batch_count"])
+    assert seen.calls_ == 2 * n_batches  # generator step, discriminator step
+    assert seen.names_ == {"module", "generator", "discriminator"}
+    plain = small_discoverer().fit(pendulum.trajectories)
+    clipped = small_discoverer(callbacks=[GradientNormClipping(1e-12)])
+    clipped.fit(pendulum.trajectories)
+    assert not np.allclose(plain.generators_, clipped.generators_)
 
 
 def test_skorch_checkpoints_save_loadable_weights(pendulum, tmp_path):

@@ -91,5 +91,11 @@ class EpochProgressBar(Callback):
         self.bar_.update()
 
     def on_train_end(self, net, **kwargs):
-        self.bar_.close()
-        del self.bar_  # it holds the terminal's stream: keep the net picklable
+        self.close()
+
+    def close(self) -> None:
+        """Close the bar and drop it: it holds the terminal's stream, and the
+        net must stay picklable."""
+        bar = self.__dict__.pop("bar_", None)
+        if bar is not None:
+            bar.close()

@@ -202,10 +202,28 @@ class LaLiGANNet(NeuralNet):
             setattr(self, name + "_", module)
         return self
 
-    def initialize_optimizer(self, *_, **__):
+    def generator_side_parameters(self) -> list[tuple[str, nn.Parameter]]:
+        """Named parameters of the autoencoder and the Lie algebra generator,
+        the ones ``optimizer_`` trains."""
         named = [("module." + k, p) for k, p in self.module_.named_parameters()]
         named += [("generator." + k, p) for k, p in self.generator_.named_parameters()]
-        args, kwargs = self.get_params_for_optimizer("optimizer", named)
+        return named
+
+    def parameters_are_finite(self) -> bool:
+        """Whether every parameter and float buffer (e.g. running statistics)
+        of the three modules is finite; one host copy."""
+        tensors = [
+            tensor
+            for module in (self.module_, self.generator_, self.discriminator_)
+            for tensor in (*module.parameters(), *module.buffers())
+            if tensor.is_floating_point()
+        ]
+        return bool(torch.stack([torch.isfinite(t).all() for t in tensors]).all())
+
+    def initialize_optimizer(self, *_, **__):
+        args, kwargs = self.get_params_for_optimizer(
+            "optimizer", self.generator_side_parameters()
+        )
         self.optimizer_ = self.optimizer(*args, **kwargs)
         args, kwargs = self.get_params_for_optimizer(
             "optimizer_discriminator", self.discriminator_.named_parameters()
@@ -280,6 +298,13 @@ class LaLiGANNet(NeuralNet):
         )
         self.optimizer_.zero_grad(set_to_none=True)
         loss.backward()
+        # skorch's hook for callbacks acting on gradients (e.g. clipping).
+        self.notify(
+            "on_grad_computed",
+            named_parameters=self.generator_side_parameters(),
+            batch=batch,
+            training=True,
+        )
         self.optimizer_.step()
 
         logits_real = disc(z.detach())
@@ -289,6 +314,12 @@ class LaLiGANNet(NeuralNet):
         )
         self.optimizer_discriminator_.zero_grad(set_to_none=True)
         loss_discriminator.backward()
+        self.notify(
+            "on_grad_computed",
+            named_parameters=list(disc.named_parameters(prefix="discriminator")),
+            batch=batch,
+            training=True,
+        )
         self.optimizer_discriminator_.step()
 
         losses = torch.stack(
@@ -319,8 +350,16 @@ class LaLiGANNet(NeuralNet):
 
     def partial_fit(self, X, y=None, classes=None, **fit_params):
         """skorch's ``partial_fit`` (an interrupt stops it), then drop the row
-        of an epoch cut short and record where the RNG stopped."""
-        super().partial_fit(X, y, classes, **fit_params)
+        of an epoch cut short and record where the RNG stopped. A progress
+        bar is closed even when training raises (skorch then skips
+        ``on_train_end``)."""
+        try:
+            super().partial_fit(X, y, classes, **fit_params)
+        except BaseException:
+            for _, callback in self.callbacks_:
+                if isinstance(callback, EpochProgressBar):
+                    callback.close()
+            raise
         if len(self.history) and "train_loss" not in self.history[-1]:
             del self.history[-1]
         self.rng_state_ = get_rng_state(self.device)
