@@ -284,9 +284,9 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         generators are left as they are, and so is everything when the
         latent covariance is singular (with a warning). Entries that
         ``threshold`` removed stay zero: the nearest generator is sought among
-        those zero there, and when only the zero generator qualifies (usual
-        unless the latent covariance is diagonal) the generator is left
-        unprojected, with a warning.
+        those zero there, and when only the zero generator qualifies (a
+        masked diagonal entry is enough, unless the latent covariance is
+        diagonal) the generator is left unprojected, with a warning.
     batch_size : int or "auto", default="auto"
         Windows per mini-batch; ``"auto"`` means ``min(256, n_windows)``. An
         int larger than the number of windows raises ``ValueError``.
