@@ -132,9 +132,10 @@ class EquivariantSTLSQ(BaseOptimizer):
 
     Parameters
     ----------
-    constraint_matrix : array of shape (n_constraints, n_targets * n_terms)
+    constraint_matrix : array of shape (n_constraints, n_targets * n_terms), \
+default=None
         Rows of ``C vec(Xi) = 0`` (``vec`` row by row), e.g. from
-        ``equivariance_constraints``.
+        ``equivariance_constraints``. ``None``: no constraint.
     threshold : float, default=0.05
     alpha : float, default=0.05
         Ridge penalty of the thresholding rounds.
@@ -165,11 +166,14 @@ class EquivariantSTLSQ(BaseOptimizer):
     def _reduce(self, x, y):
         n_targets, n_terms = y.shape[1], x.shape[1]
         size = n_targets * n_terms
-        C = np.asarray(self.constraint_matrix, dtype=float)
-        if C.shape[1] != size:
+        if self.constraint_matrix is None:
+            C = np.zeros((0, size))
+        else:
+            C = np.asarray(self.constraint_matrix, dtype=float)
+        if C.ndim != 2 or C.shape[1] != size:
             raise ValueError(
-                f"constraint_matrix has {C.shape[1]} columns, expected "
-                f"n_targets * n_terms = {size}"
+                f"constraint_matrix has shape {C.shape}, expected (n_constraints, "
+                f"n_targets * n_terms = {size})"
             )
         gram = np.kron(np.eye(n_targets), x.T @ x)
         rhs = (x.T @ y).T.ravel()

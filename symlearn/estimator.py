@@ -136,7 +136,10 @@ def _check_trajectories(X, n_features: int | None, dtype) -> list[np.ndarray]:
 
 
 def _check_hidden_sizes(sizes, name: str) -> None:
-    if not all(isinstance(size, Integral) and size >= 1 for size in sizes):
+    if not all(
+        isinstance(size, Integral) and not isinstance(size, bool) and size >= 1
+        for size in sizes
+    ):
         raise ValueError(f"{name}={sizes!r} must hold positive integers")
 
 
@@ -602,10 +605,19 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         self.fit_time_ = time.perf_counter() - start
         return self
 
-    def _fit_afresh(self, X) -> None:
-        windows = self._windows(X, reset=True)
+    def _training_windows(self, X, *, reset: bool) -> StateWindows:
+        """``_windows``, refusing what there is nothing to learn from."""
+        windows = self._windows(X, reset=reset)
         if len(windows) < 2:
             raise ValueError(f"need at least 2 windows to fit, got {len(windows)}")
+        if _squared_spread(windows.states) == 0:
+            raise ValueError(
+                "X is constant: every state is the same, so it has no symmetry to learn"
+            )
+        return windows
+
+    def _fit_afresh(self, X) -> None:
+        windows = self._training_windows(X, reset=True)
         n_features = self.n_features_in_
         if self.autoencoder != "identity" and self.latent_dim > n_features:
             raise ValueError(
@@ -656,7 +668,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
 
     def _continue_fit(self, X) -> None:
         """``warm_start``: train the fitted net for ``max_epochs`` more epochs."""
-        windows = self._windows(X, reset=False)
+        windows = self._training_windows(X, reset=False)
         net = self.net_
         fitted_window = net.discriminator__window_size
         if windows.shape[1] != fitted_window:
@@ -1203,7 +1215,8 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         X_moved : same form as ``X``
         """
         check_is_fitted(self)
-        Z = self.transform(X)
+        # not self.transform: sklearn's set_output may wrap its result
+        Z = self._map_states(X, self.net_.module_.encode, self.n_features_in_, "X")
         if is_trajectory_list(Z):
             n_samples = len(Z)
             sizes = [len(z) for z in Z]

@@ -212,12 +212,7 @@ class LatentForecaster(BaseEstimator):
         check_is_fitted(self)
         trajectories = as_trajectories(X, n_features=self.n_features_in_)
         error = total = 0.0
-        for index, x in enumerate(trajectories):
-            if len(x) < 2:
-                raise ValueError(
-                    f"trajectory {index} has {len(x)} state; score rolls out "
-                    "from the first state over the rest, so it needs 2 or more"
-                )
+        for x in trajectories:  # each of 2 or more states: a rollout and a target
             forecast = self.predict(x[:1], len(x) - 1)[0]
             error += np.sum((forecast - x) ** 2)
             total += np.sum((x - x.mean(axis=0)) ** 2)

@@ -97,7 +97,9 @@ class StateWindows:
         """Ready windows ``(n_windows, window_size, n_features)``."""
         n_windows, window_size, n_features = windows.shape
         index = np.arange(n_windows * window_size).reshape(n_windows, window_size)
-        states = windows.reshape(-1, n_features).astype(dtype, copy=False)
+        states = windows.reshape(-1, n_features)
+        if dtype is not None:
+            states = states.astype(dtype, copy=False)
         return cls(states, index)
 
     @classmethod
@@ -136,10 +138,15 @@ def as_trajectories(
     windows), a 2-D array one trajectory, of at least ``min_states`` states
     (2 where time derivatives are estimated from it).
     """
-    if is_trajectory_list(X):
-        return check_trajectories(X, n_features=n_features)
-    if getattr(X, "ndim", None) == 3:
-        return check_trajectories(list(X), n_features=n_features)
+    if is_trajectory_list(X) or getattr(X, "ndim", None) == 3:
+        trajectories = check_trajectories(list(X), n_features=n_features)
+        for number, trajectory in enumerate(trajectories):
+            if len(trajectory) < min_states:
+                raise ValueError(
+                    f"{name}: trajectory {number} has {len(trajectory)} state(s), "
+                    f"fewer than the {min_states} needed"
+                )
+        return trajectories
     array = check_array(X, dtype=np.float64, ensure_min_samples=min_states)
     if n_features is not None and array.shape[1] != n_features:
         raise ValueError(f"{name} has {array.shape[1]} features, expected {n_features}")
@@ -181,6 +188,8 @@ def time_step(t) -> float:
     """The step of uniformly sampled times (validated by ``check_time``)."""
     if np.ndim(t) == 0:
         return float(t)
+    if len(t) < 2:
+        raise ValueError(f"t has {len(t)} time point(s); a time step needs 2 or more")
     steps = np.diff(t)
     if not np.allclose(steps, steps[0], rtol=1e-6, atol=0.0):  # any time unit
         raise ValueError(

@@ -59,5 +59,5 @@ def test_bad_input_raises_clear_errors(pendulum):
         model.predict(np.zeros((1, 2)), 0)
     with pytest.raises(ValueError, match="n_steps must be an integer >= 1, got 2.5"):
         model.predict(np.zeros((1, 2)), 2.5)
-    with pytest.raises(ValueError, match="trajectory 1 has 1 state; score rolls out"):
+    with pytest.raises(ValueError, match="trajectory 1 has 1 state.*the 2 needed"):
         model.score([pendulum.trajectories[0], pendulum.trajectories[1][:1]])

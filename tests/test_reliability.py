@@ -36,6 +36,8 @@ from symlearn.training import TrainingDivergedError
         (np.zeros((5, 2), dtype=complex), "Complex data"),
         (np.zeros((10, 0, 3)), "X has windows of shape \\(0, 3\\); each needs"),
         (np.zeros((10, 2, 0)), "X has windows of shape \\(2, 0\\)"),
+        (np.ones((50, 2)), "X is constant"),
+        ([np.ones((30, 2)), np.ones((30, 2))], "X is constant"),
     ],
 )
 def test_more_bad_input_raises_a_clear_error(X, match):
@@ -54,6 +56,7 @@ def test_more_bad_input_raises_a_clear_error(X, match):
         ({"batch_size": "big"}, "batch_size"),
         ({"batch_size": 1000}, "batch_size=1000 is larger than the 400 windows"),
         ({"hidden_sizes": (16, 0)}, "hidden_sizes=\\(16, 0\\)"),
+        ({"hidden_sizes": (True,)}, "hidden_sizes=\\(True,\\) must hold positive"),
         ({"discriminator_hidden_sizes": (-2,)}, "discriminator_hidden_sizes"),
         ({"autoencoder": "identity", "latent_dim": 1}, "latent_dim=1 and n_f"),
         ({"group": "so2", "autoencoder": "identity"}, "fixed group"),
@@ -117,6 +120,15 @@ def test_pandas_input(pendulum):
     frames = [pd.DataFrame(t) for t in pendulum.trajectories]
     est = small_discoverer().fit(frames)
     assert [z.shape for z in est.transform(frames)] == [(60, 2)] * 8
+
+
+def test_apply_group_under_pandas_output(pendulum):
+    pytest.importorskip("pandas")
+    est = small_discoverer().fit(pendulum.states)
+    expected = est.apply_group(pendulum.states[:5], [0.3])
+    est.set_output(transform="pandas")
+    assert type(est.transform(pendulum.states)).__name__ == "DataFrame"
+    np.testing.assert_array_equal(est.apply_group(pendulum.states[:5], [0.3]), expected)
 
 
 def test_read_only_memmap_input(pendulum, tmp_path):

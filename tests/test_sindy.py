@@ -147,3 +147,22 @@ def test_pipeline_discoverer_then_pysindy(pendulum):
     pipe = Pipeline([("discoverer", small_discoverer()), ("sindy", ps.SINDy())])
     pipe.fit(pendulum.trajectories, pendulum.t)
     assert pipe[-1].coefficients().shape[0] == 2
+
+
+def test_equivariant_stlsq_without_constraints_is_thresholded_least_squares():
+    from symlearn.equivariance import EquivariantSTLSQ
+
+    t = np.linspace(0, 10, 500)
+    Z = np.stack([np.cos(t), -np.sin(t)], axis=1)  # z0' = z1, z1' = -z0
+    library = ps.PolynomialLibrary(degree=2)
+    model = ps.SINDy(optimizer=EquivariantSTLSQ(), feature_library=library)
+    model.fit(Z, t=t)
+    coef = model.coefficients()
+    names = model.get_feature_names()
+    expected = np.zeros_like(coef)
+    expected[0, names.index("x1")] = 1.0
+    expected[1, names.index("x0")] = -1.0
+    np.testing.assert_allclose(coef, expected, atol=1e-3)
+    bad = EquivariantSTLSQ(constraint_matrix=np.zeros((2, 5)))
+    with pytest.raises(ValueError, match=r"shape \(2, 5\), expected .* = 12\)"):
+        ps.SINDy(optimizer=bad, feature_library=library).fit(Z, t=t)

@@ -87,3 +87,27 @@ def test_time_step_judges_uniformity_in_any_time_unit(unit):
     assert time_step(np.arange(10) * unit) == pytest.approx(unit)
     with pytest.raises(ValueError, match="uniformly sampled"):
         time_step(np.cumsum([0.0, 1.0, 1.009, 1.0]) * unit)
+
+
+def test_time_step_needs_two_time_points():
+    with pytest.raises(ValueError, match="t has 1 time point"):
+        time_step(np.array([0.0]))
+
+
+@pytest.mark.parametrize("form", ["list", "stack"])
+def test_trajectories_too_short_are_named_in_every_form(form):
+    from symlearn.forecasting import LatentForecaster
+    from symlearn.sindy import LatentSINDy
+
+    Z = [np.zeros((1, 2)), np.zeros((1, 2))]
+    Z = Z if form == "list" else np.stack(Z)
+    with pytest.raises(ValueError, match="trajectory 0 has 1 state.*the 2 needed"):
+        LatentSINDy().fit(Z, t=0.1)
+    with pytest.raises(ValueError, match="trajectory 0 has 1 state.*the 2 needed"):
+        LatentForecaster(prefit=False).fit(Z, t=np.array([0.0]))
+
+
+def test_ready_windows_keep_their_dtype_by_default():
+    windows = np.zeros((3, 2, 4), dtype=np.float32)
+    assert StateWindows.from_array(windows).states.dtype == np.float32
+    assert StateWindows.from_array(windows, dtype=np.float64).states.dtype == np.float64
