@@ -37,6 +37,10 @@ class LatentForecaster(BaseEstimator):
     prefit : bool, default=False
         Use ``discoverer`` as it is (already fitted; not cloned, not refitted),
         e.g. to share one discovered latent between several forecasters.
+        ``sklearn.base.clone`` (and so a search or ``cross_val_score``)
+        replaces it by an unfitted copy; there, pass
+        ``sklearn.frozen.FrozenEstimator(discoverer)`` with ``prefit=False``
+        instead, which no clone or fit changes.
 
     Attributes
     ----------
@@ -185,8 +189,10 @@ class LatentForecaster(BaseEstimator):
             if not alive.any():
                 break
             with np.errstate(all="ignore"):  # a blow-up is reported as NaN
-                paths[alive, step + 1] = current[alive] + self.dynamics_.predict(
-                    current[alive]
+                # a regressor fitted on one target may predict (n,), not (n, 1)
+                change = self.dynamics_.predict(current[alive])
+                paths[alive, step + 1] = current[alive] + np.reshape(
+                    change, current[alive].shape
                 )
         paths[~np.isfinite(paths).all(axis=-1)] = np.nan
         return paths

@@ -464,7 +464,9 @@ def two_sample_accuracy(
         At least ``n_splits`` samples each.
     classifier : scikit-learn classifier, default=None
         Cloned for each fold; None means a ``HistGradientBoostingClassifier``
-        seeded from ``random_state``.
+        seeded from ``random_state``, its leaves of at most 20 samples (its
+        default) and at most a tenth of a training fold, so that small
+        samples can be split at all.
     n_splits : int, default=3
         Folds of the stratified cross-validation, >= 2.
     random_state : int, RandomState instance or None, default=0
@@ -511,7 +513,10 @@ def two_sample_accuracy(
         )
     seed = check_random_state(random_state).randint(np.iinfo(np.int32).max)
     if classifier is None:
-        classifier = HistGradientBoostingClassifier(random_state=seed)
+        n_train = (len(A) + len(B)) * (n_splits - 1) // n_splits
+        classifier = HistGradientBoostingClassifier(
+            min_samples_leaf=max(1, min(20, n_train // 10)), random_state=seed
+        )
     folds = StratifiedKFold(n_splits, shuffle=True, random_state=seed)
     labels = np.r_[np.zeros(len(A)), np.ones(len(B))]
     scores = cross_val_score(

@@ -267,7 +267,8 @@ def test_ode_bad_arguments(make, kwargs, name):
 
 
 @pytest.mark.parametrize(
-    "h_range", [(4.5, 3.0), (1.0, 3.0), (3.0,), (3.0, np.inf), "ab", None]
+    "h_range",
+    [(4.5, 3.0), (1.0, 3.0), (3.0,), (3.0, np.inf), "ab", None, (4.0, 4.0)],
 )
 def test_lotka_volterra_bad_h_range(h_range):
     with pytest.raises(ValueError, match="h_range"):
@@ -305,3 +306,8 @@ def test_static_singular_transform(make, n_dims):
 def test_circles_bad_noise(noise):
     with pytest.raises(ValueError, match="noise"):
         make_circles(noise=noise)
+
+
+def test_lotka_volterra_band_too_thin_to_sample_is_named():
+    with pytest.raises(ValueError, match="too thin: 1000 rounds"):
+        make_lotka_volterra(n_trajectories=2, n_steps=2, h_range=(4.0, 4.0 + 1e-12))

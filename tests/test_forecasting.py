@@ -18,12 +18,36 @@ def test_predict_shapes(pendulum, dynamics):
     assert np.isfinite(model.score(pendulum.trajectories[:2]))
 
 
+def test_a_regressor_on_one_feature_rolls_out_every_start():
+    t = np.linspace(0, 3, 61)
+    X = [np.exp(-rate * t)[:, None] for rate in (0.5, 1.0, 1.5)]
+    model = LatentForecaster(dynamics=Ridge(alpha=1e-6, fit_intercept=False))
+    model.fit(X, t)
+    paths = model.predict(np.array([[1.0], [0.5]]), 3)
+    assert paths.shape == (2, 4, 1)
+    np.testing.assert_allclose(paths[1], paths[0] / 2, rtol=1e-4)  # linear
+
+
 def test_prefit_discoverer_is_shared_not_refitted(pendulum):
     discoverer = small_discoverer().fit(pendulum.trajectories)
     model = LatentForecaster(discoverer, Ridge(), prefit=True).fit(
         pendulum.trajectories, pendulum.t
     )
     assert model.discoverer_ is discoverer
+
+
+def test_a_frozen_discoverer_survives_cross_validation(pendulum):
+    from sklearn.frozen import FrozenEstimator
+    from sklearn.model_selection import cross_val_score
+
+    disc = small_discoverer().fit(pendulum.trajectories)
+    generators = disc.generators_.copy()
+    model = LatentForecaster(FrozenEstimator(disc))
+    scores = cross_val_score(
+        model, pendulum.trajectories, params={"t": pendulum.t}, cv=2
+    )
+    assert np.isfinite(scores).all()
+    np.testing.assert_array_equal(disc.generators_, generators)
 
 
 def test_data_space_sindy_recovers_a_rotation():

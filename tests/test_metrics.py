@@ -385,6 +385,12 @@ def test_two_sample_accuracy_tells_an_invariant_sample_from_a_broken_one():
     assert two_sample_accuracy(round_cloud, round_cloud + 3.0) > 0.95
 
 
+@pytest.mark.parametrize("n", [5, 10, 20])
+def test_two_sample_accuracy_tells_small_separate_samples_apart(n):
+    A = np.random.default_rng(0).normal(size=(n, 2))
+    assert two_sample_accuracy(A, A + 100) == 1.0
+
+
 def test_two_sample_accuracy_of_grid_data_needs_a_smooth_classifier():
     # Angles on a grid of 64: the default classifier's single-coordinate
     # splits tell the few coordinate values from continuously rotated ones,

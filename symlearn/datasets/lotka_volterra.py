@@ -31,6 +31,8 @@ def _hamiltonian(states: np.ndarray) -> np.ndarray:
 
 
 H_MIN = float(_hamiltonian(np.array([P_STAR, Q_STAR])))
+# Rejection sampling gives up after this many rounds: a band too thin to hit.
+_MAX_SAMPLING_ROUNDS = 1000
 
 
 def _axis_extent(h: float, scale: float, slope: float, rest: float) -> tuple:
@@ -122,16 +124,24 @@ def make_lotka_volterra(
         raise ValueError(
             f"h_range must lie above the minimum of H ({H_MIN:.4f}), got {h_range!r}."
         )
+    if h_low == h_high:  # a level set has no area to sample from
+        raise ValueError(f"h_range must be a band with low < high, got {h_range!r}.")
 
     box = _bounding_box(h_high)
 
     def sample_initial_states(n: int, rng: np.random.RandomState) -> np.ndarray:
         accepted = np.empty((0, 2))
-        while len(accepted) < n:
+        for _ in range(_MAX_SAMPLING_ROUNDS):
             points = rng.uniform(box[0], box[1], size=(4 * n, 2))
             h = _hamiltonian(points)
             accepted = np.vstack([accepted, points[(h >= h_low) & (h <= h_high)]])
-        return accepted[:n]
+            if len(accepted) >= n:
+                return accepted[:n]
+        raise ValueError(
+            f"h_range={h_range!r} is too thin: {_MAX_SAMPLING_ROUNDS} rounds of "
+            f"{4 * n} uniform draws found {len(accepted)} of the {n} initial "
+            "states in it; widen it"
+        )
 
     trajectories, derivatives, t = simulate_ode(
         _lv_rhs,
