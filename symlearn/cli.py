@@ -133,6 +133,28 @@ def load_data(path: str | Path) -> np.ndarray | list[np.ndarray]:
     )
 
 
+def _positive_int(text: str) -> int:
+    """argparse type: an integer >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text!r}")
+    return value
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Refuse output paths that cannot be written, before a fit that may take
+    minutes."""
+    if args.out is not None and not Path(args.out).parent.is_dir():
+        raise CLIError(f"--out {args.out}: its directory does not exist")
+    if args.plots is not None:
+        if Path(args.plots).exists() and not Path(args.plots).is_dir():
+            raise CLIError(f"--plots {args.plots}: exists and is not a directory")
+        _check_matplotlib()
+
+
 def _check_matplotlib() -> None:
     try:
         import matplotlib  # noqa: F401
@@ -168,8 +190,7 @@ def _save_plots(est, states: np.ndarray, directory: Path) -> list[Path]:
 
 
 def _discover(args: argparse.Namespace) -> int:
-    if args.plots is not None:
-        _check_matplotlib()  # before a fit that may take minutes
+    _check_outputs(args)
     X = load_data(args.data)
     if isinstance(X, list):
         print(f"{args.data}: {len(X)} trajectories")
@@ -214,7 +235,9 @@ def build_parser() -> argparse.ArgumentParser:
     shared = argparse.ArgumentParser(add_help=False)
     shared.add_argument("--epochs", type=int, help="max_epochs")
     shared.add_argument("--seed", type=int, default=0)
-    shared.add_argument("--threads", type=int, default=1, help="torch threads")
+    shared.add_argument(
+        "--threads", type=_positive_int, default=1, help="torch threads"
+    )
     shared.add_argument(
         "--verbose", type=int, default=1, help="0 silent, 1 progress bar, 2 table"
     )

@@ -73,10 +73,20 @@ def plot_latent(estimator, X, color=None, n_orbits: int = 4, ax=None):
     Returns
     -------
     matplotlib axes
+
+    Raises
+    ------
+    ValueError
+        If the latent has fewer than 2 dimensions.
     """
     check_is_fitted(estimator)
+    if estimator.latent_dim < 2:
+        raise ValueError(
+            f"plot_latent draws a latent plane; latent_dim={estimator.latent_dim} "
+            "has none"
+        )
     ax = _axes(ax)
-    Z = estimator.transform(X)
+    Z = np.asarray(estimator.transform(X))
     center = estimator.center_
     generator = estimator.generators_[0]
     view = _latent_view(generator, Z, center)

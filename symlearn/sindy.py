@@ -333,8 +333,17 @@ class LatentSINDy(BaseEstimator):
                 f"Z0 has {Z0.shape[1]} features, expected {self.n_features_in_}"
             )
         t = np.asarray(t, dtype=np.float64)
-        bound = _ESCAPE_FACTOR * max(
-            self.scale_, float(np.abs(Z0 - self.center_).max())
+        if t.ndim != 1 or len(t) == 0 or np.any(np.diff(t) <= 0):
+            raise ValueError(
+                f"t must be a 1-D array of increasing times, got {np.ndim(t)}-D "
+                f"with {np.size(t)} value(s)"
+            )
+        if len(t) == 1:  # only the initial time: nothing to integrate
+            return Z0[:, None, :].copy()
+        # latents all at the centre (a zero scale) set no bound
+        bound = (
+            _ESCAPE_FACTOR * max(self.scale_, float(np.abs(Z0 - self.center_).max()))
+            or np.inf
         )
 
         def escaped(_t, u):

@@ -132,3 +132,27 @@ def test_discover_wrong_input_shape_is_a_one_line_error(tmp_path, capsys):
     assert main([*argv, "--input-shape", "2", "6", "5"]) == 2
     error = capsys.readouterr().err
     assert "holds 60 values, but the data has n_features=72" in error
+
+
+@pytest.mark.parametrize("command", ["demo", "discover"])
+def test_threads_below_one_exit_with_usage(trajectories_npz, capsys, command):
+    data = [str(trajectories_npz)] if command == "discover" else []
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, *data, "--threads", "0"])
+    assert exit_info.value.code == 2
+    assert "--threads: must be an integer >= 1, got '0'" in capsys.readouterr().err
+
+
+def test_unwritable_outputs_are_refused_before_the_fit(
+    trajectories_npz, tmp_path, capsys
+):
+    a_file = tmp_path / "a_file"
+    a_file.write_text("")
+    for option, path, message in [
+        ("--plots", a_file, "exists and is not a directory"),
+        ("--out", tmp_path / "missing" / "m.joblib", "its directory does not exist"),
+    ]:
+        assert main(["discover", str(trajectories_npz), option, str(path)]) == 2
+        captured = capsys.readouterr()
+        assert message in captured.err
+        assert captured.out == ""  # refused before loading and fitting

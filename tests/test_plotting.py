@@ -70,6 +70,12 @@ def test_plot_frames_needs_an_input_shape(fitted, pendulum):
         plotting.plot_frames(fitted, pendulum.states)
 
 
+def test_plot_latent_needs_a_latent_plane(pendulum):
+    est = small_discoverer(latent_dim=1).fit(pendulum.trajectories)
+    with pytest.raises(ValueError, match="latent_dim=1 has none"):
+        plotting.plot_latent(est, pendulum.states)
+
+
 def test_latent_view_faces_the_plane_the_generator_turns():
     generator = np.zeros((3, 3))
     generator[0, 2], generator[2, 0] = -1.0, 1.0  # turns (z0, z2)

@@ -121,6 +121,21 @@ def test_a_rollout_escaping_100_times_the_range_about_the_center_is_nan():
     assert np.isfinite(path[:40]).all() and np.isnan(path[-1]).all()
 
 
+def test_simulate_edge_cases():
+    t = np.linspace(0, 6, 301)
+    Z = np.column_stack([np.cos(t), np.sin(t)])
+    model = LatentSINDy(degree=1).fit(Z, t)
+    np.testing.assert_array_equal(model.simulate(Z[:2], [0.0]), Z[:2, None])
+    for bad in (0.5, [[0.0, 1.0]], [], [0.0, 1.0, 0.5]):
+        with pytest.raises(ValueError, match="t must be a 1-D array of increasing"):
+            model.simulate(Z[:1], bad)
+    # every training latent at the centre: z' = 0 keeps it there, not NaN
+    still = LatentSINDy(degree=1).fit(np.zeros((10, 2)), 0.1)
+    np.testing.assert_array_equal(
+        still.simulate(np.zeros((1, 2)), [0.0, 0.5, 1.0]), np.zeros((1, 3, 2))
+    )
+
+
 def test_sindy_rejects_bad_time_and_derivatives():
     Z = np.random.RandomState(0).normal(size=(30, 2))
     with pytest.raises(
