@@ -127,7 +127,7 @@ def test_discover_images_with_a_conv_autoencoder_and_a_fixed_group(tmp_path, cap
 
 def test_discover_wrong_input_shape_is_a_one_line_error(tmp_path, capsys):
     images = tmp_path / "images.npy"
-    np.save(images, np.zeros((16, 72)))
+    np.save(images, np.random.RandomState(0).normal(size=(16, 72)))
     argv = ["discover", str(images), *FAST, "--autoencoder", "conv"]
     assert main([*argv, "--input-shape", "2", "6", "5"]) == 2
     error = capsys.readouterr().err
