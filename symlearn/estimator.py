@@ -143,6 +143,13 @@ def _check_hidden_sizes(sizes, name: str) -> None:
         raise ValueError(f"{name}={sizes!r} must hold positive integers")
 
 
+def _check_not_constant(windows: StateWindows) -> None:
+    if _squared_spread(windows.states) == 0:
+        raise ValueError(
+            "X is constant: every state is the same, so it has no symmetry to learn"
+        )
+
+
 def _error_chunk_rows(states: np.ndarray) -> int:
     """Rows per chunk of a pass over ``states`` that keeps temporaries small."""
     return max(1, _ERROR_CHUNK_VALUES // states.shape[1])
@@ -605,19 +612,10 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         self.fit_time_ = time.perf_counter() - start
         return self
 
-    def _training_windows(self, X, *, reset: bool) -> StateWindows:
-        """``_windows``, refusing what there is nothing to learn from."""
-        windows = self._windows(X, reset=reset)
+    def _fit_afresh(self, X) -> None:
+        windows = self._windows(X, reset=True)
         if len(windows) < 2:
             raise ValueError(f"need at least 2 windows to fit, got {len(windows)}")
-        if _squared_spread(windows.states) == 0:
-            raise ValueError(
-                "X is constant: every state is the same, so it has no symmetry to learn"
-            )
-        return windows
-
-    def _fit_afresh(self, X) -> None:
-        windows = self._training_windows(X, reset=True)
         n_features = self.n_features_in_
         if self.autoencoder != "identity" and self.latent_dim > n_features:
             raise ValueError(
@@ -636,6 +634,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         _check_hidden_sizes(
             self.discriminator_hidden_sizes, "discriminator_hidden_sizes"
         )
+        _check_not_constant(windows)
         batch_size = self._batch_size(len(windows))
         fixed_basis = self._fixed_basis()
         device = _resolve_device(self.device)
@@ -668,7 +667,8 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
 
     def _continue_fit(self, X) -> None:
         """``warm_start``: train the fitted net for ``max_epochs`` more epochs."""
-        windows = self._training_windows(X, reset=False)
+        windows = self._windows(X, reset=False)
+        _check_not_constant(windows)
         net = self.net_
         fitted_window = net.discriminator__window_size
         if windows.shape[1] != fitted_window:
