@@ -416,7 +416,9 @@ def covariance_preserving_part(
     root of ``C``'s condition number, a generator's small entries that mix
     directions of small and large variance, and could turn the axis of a
     flat distribution's rotation. The result has purely imaginary
-    eigenvalues, so its group is exactly periodic.
+    eigenvalues, so its group neither grows nor shrinks: periodic when it
+    turns one plane (any generator in 2-d or 3-d) or its planes' frequencies
+    are commensurate, quasi-periodic otherwise.
 
     Parameters
     ----------
