@@ -147,11 +147,17 @@ def _positive_int(text: str) -> int:
 def _check_outputs(args: argparse.Namespace) -> None:
     """Refuse output paths that cannot be written, before a fit that may take
     minutes."""
-    if args.out is not None and not Path(args.out).parent.is_dir():
-        raise CLIError(f"--out {args.out}: its directory does not exist")
+    if args.out is not None:
+        out = Path(args.out)
+        if out.is_dir():
+            raise CLIError(f"--out {out}: is a directory; give a file name")
+        if not out.parent.is_dir():
+            raise CLIError(f"--out {out}: its directory does not exist")
     if args.plots is not None:
-        if Path(args.plots).exists() and not Path(args.plots).is_dir():
-            raise CLIError(f"--plots {args.plots}: exists and is not a directory")
+        plots = Path(args.plots)
+        existing = next(path for path in (plots, *plots.parents) if path.exists())
+        if not existing.is_dir():
+            raise CLIError(f"--plots {plots}: {existing} is not a directory")
         _check_matplotlib()
 
 

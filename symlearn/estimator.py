@@ -325,8 +325,9 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         model, bit for bit, as one fit of 5. The cosine schedule restarts its
         annealing at each ``fit``, so it does not. Only the kept model of an
         ``n_init > 1`` fit is continued; the net is not rebuilt, so parameters
-        other than ``max_epochs``, ``refine_epochs`` and ``lr`` (of the
-        refinement) keep the values of the first fit.
+        other than ``max_epochs``, ``refine_epochs``, ``lr`` (of the
+        refinement) and ``project_generators`` (applied afresh after
+        training) keep the values of the first fit.
     device : str, default="auto"
         Torch device; ``"auto"`` picks CUDA when available.
     callbacks : list of skorch callbacks, default=None
@@ -650,6 +651,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
                 if self.n_init == 1:
                     raise TrainingDivergedError(f"{error}; no model was kept") from None
                 warnings.warn(f"restart {restart} diverged: {error}", stacklevel=3)
+                adopted = None  # _adopt may have half-adopted the failed net
                 continue
             adopted = restart
             scores[restart] = self._score_windows(windows) if self.n_init > 1 else 0.0
@@ -807,7 +809,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         # As training saw them: a state in two windows counts twice.
         latents = encoded[windows.index.ravel()]
         self.center_ = (
-            np.zeros(self.latent_dim) if self.keep_origin else latents.mean(axis=0)
+            np.zeros(self.latent_dim) if net.keep_origin else latents.mean(axis=0)
         )
         if self.project_generators and self.group is None:
             mask = net.generator_.mask.detach().cpu().numpy()
@@ -956,24 +958,29 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         latents' covariance about ``center_`` (``project_generators``),
         keeping the entries thresholding removed (``mask`` 0) at 0."""
         rotation_like = [
-            metrics.rotation_likeness(generator) < metrics.ROTATION_LIKENESS_THRESHOLD
-            for generator in generators
+            number
+            for number, generator in enumerate(generators)
+            if metrics.rotation_likeness(generator)
+            < metrics.ROTATION_LIKENESS_THRESHOLD
         ]
-        if not any(rotation_like):
+        if not rotation_like:
             return generators
         centered = latents.astype(np.float64) - self.center_
         covariance = centered.T @ centered / len(centered)
-        try:
-            projected = covariance_preserving_part(generators, covariance, mask)
-        except ValueError as error:
-            warnings.warn(
-                f"generators not projected onto those keeping the latents' "
-                f"covariance: {error}",
-                UserWarning,
-                stacklevel=5,
-            )
-            return generators
-        return np.where(np.asarray(rotation_like)[:, None, None], projected, generators)
+        projected = generators.astype(np.float64)
+        for number in rotation_like:  # one that cannot be projected stops no other
+            try:
+                projected[number] = covariance_preserving_part(
+                    generators[number], covariance, mask[number]
+                )[0]
+            except ValueError as error:
+                warnings.warn(
+                    f"generator {number} not projected onto those keeping the "
+                    f"latents' covariance: {error}",
+                    UserWarning,
+                    stacklevel=5,
+                )
+        return projected
 
     # --- inference ----------------------------------------------------------
 

@@ -500,6 +500,7 @@ def covariance_preserving_part(
                 f"the mask of generator {number} is"
             )
         projected[number] = span @ np.linalg.lstsq(span, target, rcond=None)[0]
+        projected[number, zero] = 0.0  # exactly, not to rounding
     return projected.reshape(basis.shape)
 
 

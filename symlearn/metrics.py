@@ -464,9 +464,9 @@ def two_sample_accuracy(
         At least ``n_splits`` samples each.
     classifier : scikit-learn classifier, default=None
         Cloned for each fold; None means a ``HistGradientBoostingClassifier``
-        seeded from ``random_state``, its leaves of at most 20 samples (its
-        default) and at most a tenth of a training fold, so that small
-        samples can be split at all.
+        seeded from ``random_state``, with leaves of at least 20 samples
+        (sklearn's default) or a tenth of a training fold if that is fewer,
+        so that small samples can be split at all.
     n_splits : int, default=3
         Folds of the stratified cross-validation, >= 2.
     random_state : int, RandomState instance or None, default=0

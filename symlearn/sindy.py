@@ -115,7 +115,7 @@ class LatentSINDy(BaseEstimator):
     center_ : ndarray of shape (k,)
     scale_ : float
         Largest ``|z - center|`` in training; ``simulate`` stops rollouts
-        that leave 100 times it.
+        that leave 100 times it (or the initial latents' range, if larger).
     n_features_in_ : int
     n_constraints_ : int
         Number of independent linear constraints enforced on the
@@ -318,7 +318,8 @@ class LatentSINDy(BaseEstimator):
         Z0 : array of shape (n, k)
             Initial latents.
         t : array of shape (T,)
-            Times to report, starting at the initial time.
+            Times to report, starting at the initial time; strictly
+            increasing, or decreasing to integrate backwards.
 
         Returns
         -------
@@ -333,10 +334,11 @@ class LatentSINDy(BaseEstimator):
                 f"Z0 has {Z0.shape[1]} features, expected {self.n_features_in_}"
             )
         t = np.asarray(t, dtype=np.float64)
-        if t.ndim != 1 or len(t) == 0 or np.any(np.diff(t) <= 0):
+        steps = np.diff(t) if t.ndim == 1 else np.zeros(1)
+        if t.size == 0 or not (np.all(steps > 0) or np.all(steps < 0)):
             raise ValueError(
-                f"t must be a 1-D array of increasing times, got {np.ndim(t)}-D "
-                f"with {np.size(t)} value(s)"
+                "t must be a 1-D array of strictly increasing (or decreasing) "
+                f"times, got {t.ndim}-D with {t.size} value(s)"
             )
         if len(t) == 1:  # only the initial time: nothing to integrate
             return Z0[:, None, :].copy()

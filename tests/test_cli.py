@@ -149,8 +149,10 @@ def test_unwritable_outputs_are_refused_before_the_fit(
     a_file = tmp_path / "a_file"
     a_file.write_text("")
     for option, path, message in [
-        ("--plots", a_file, "exists and is not a directory"),
+        ("--plots", a_file, "a_file is not a directory"),
+        ("--plots", a_file / "sub", "a_file is not a directory"),
         ("--out", tmp_path / "missing" / "m.joblib", "its directory does not exist"),
+        ("--out", tmp_path, "is a directory; give a file name"),
     ]:
         assert main(["discover", str(trajectories_npz), option, str(path)]) == 2
         captured = capsys.readouterr()

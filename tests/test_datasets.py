@@ -309,5 +309,8 @@ def test_circles_bad_noise(noise):
 
 
 def test_lotka_volterra_band_too_thin_to_sample_is_named():
-    with pytest.raises(ValueError, match="too thin: 1000 rounds"):
-        make_lotka_volterra(n_trajectories=2, n_steps=2, h_range=(4.0, 4.0 + 1e-12))
+    with pytest.raises(ValueError, match="too thin: 10000000 uniform draws"):
+        make_lotka_volterra(n_trajectories=200, n_steps=2, h_range=(4.0, 4.0 + 1e-12))
+    # thin, but not too thin to sample
+    data = make_lotka_volterra(n_trajectories=2, n_steps=2, h_range=(4.0, 4.0001))
+    assert len(data.trajectories) == 2

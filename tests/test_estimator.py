@@ -278,6 +278,22 @@ def test_projection_keeps_the_entries_thresholding_removed():
     )
 
 
+def test_a_generator_that_cannot_be_projected_stops_no_other():
+    est = LatentSymmetryDiscoverer(latent_dim=2, autoencoder="identity")
+    est.center_ = np.zeros(2)
+    latents = np.random.default_rng(0).normal(size=(500, 2)) * [2.0, 1.0]
+    C = latents.T @ latents / len(latents)
+    rotation = np.array([[0.1, -1.0], [1.0, 0.0]])
+    # rotation-like too, but its thresholded diagonal rules out every
+    # covariance-keeping generator of this non-diagonal C
+    masked = np.array([[0.0, -1.0], [1.0, 0.0]])
+    mask = np.stack([np.ones((2, 2)), np.array([[0.0, 1.0], [1.0, 0.0]])])
+    with pytest.warns(UserWarning, match="generator 1 not projected"):
+        out = est._keep_latent_covariance(np.stack([rotation, masked]), latents, mask)
+    np.testing.assert_allclose(out[0], covariance_preserving_part(rotation, C)[0])
+    np.testing.assert_array_equal(out[1], masked)
+
+
 def test_history_records_losses_per_epoch(pendulum):
     est = small_discoverer(max_epochs=3).fit(pendulum.trajectories)
     assert len(est.history_) == 3

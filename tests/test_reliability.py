@@ -231,6 +231,32 @@ def test_divergence_in_the_last_step_is_caught(pendulum):
             est.fit(pendulum.states)
 
 
+class _OverflowSecondDecoder(Callback):
+    """Finite decoder weights that overflow float32 outputs, in the second
+    restart only (the callback is copied per restart: count on the class)."""
+
+    trained = 0
+
+    def on_train_end(self, net, **kwargs):
+        type(self).trained += 1
+        if type(self).trained == 2:
+            with torch.no_grad():
+                next(net.module_.decoder.parameters()).fill_(3e38)
+
+
+def test_a_restart_failing_after_training_is_not_kept(pendulum):
+    _OverflowSecondDecoder.trained = 0
+    est = small_discoverer(
+        n_init=2, refine_epochs=0, callbacks=[_OverflowSecondDecoder()]
+    )
+    with pytest.warns(UserWarning, match="restart 1 diverged: .*outputs"):
+        est.fit(pendulum.trajectories)
+    assert est.init_scores_[1] == -np.inf
+    assert est.net_.parameters_are_finite()
+    assert next(est.net_.module_.decoder.parameters()).abs().max() < 1e3
+    assert np.isfinite(est.inverse_transform(est.transform(pendulum.states))).all()
+
+
 def test_divergence_in_the_decoder_refinement_is_caught(pendulum):
     est = small_discoverer(warm_start=True).fit(pendulum.trajectories)
     est.set_params(max_epochs=1, lr=1e30)  # the continued fit's refinement lr
@@ -404,6 +430,13 @@ def test_warm_start_continues_bit_identically(pendulum, params):
     )
     for key in ("train_loss", "train_discriminator", "generator_norm"):
         np.testing.assert_array_equal(twice.history_[:, key], once.history_[:, key])
+
+
+def test_warm_start_keeps_the_first_fits_keep_origin(pendulum):
+    est = small_discoverer(warm_start=True).fit(pendulum.trajectories)
+    est.set_params(keep_origin=True, max_epochs=1).fit(pendulum.trajectories)
+    assert not est.net_.keep_origin
+    assert np.abs(est.center_).max() > 0  # the mean latent, as the net acts
 
 
 def test_warm_start_false_refits_from_scratch(pendulum):

@@ -127,8 +127,10 @@ def test_simulate_edge_cases():
     model = LatentSINDy(degree=1).fit(Z, t)
     np.testing.assert_array_equal(model.simulate(Z[:2], [0.0]), Z[:2, None])
     for bad in (0.5, [[0.0, 1.0]], [], [0.0, 1.0, 0.5]):
-        with pytest.raises(ValueError, match="t must be a 1-D array of increasing"):
+        with pytest.raises(ValueError, match="t must be a 1-D array of strictly"):
             model.simulate(Z[:1], bad)
+    backwards = model.simulate(Z[100:101], t[100::-25] - t[100])[0]
+    np.testing.assert_allclose(backwards, Z[100::-25], atol=1e-3)
     # every training latent at the centre: z' = 0 keeps it there, not NaN
     still = LatentSINDy(degree=1).fit(np.zeros((10, 2)), 0.1)
     np.testing.assert_array_equal(

@@ -31,8 +31,9 @@ def _hamiltonian(states: np.ndarray) -> np.ndarray:
 
 
 H_MIN = float(_hamiltonian(np.array([P_STAR, Q_STAR])))
-# Rejection sampling gives up after this many rounds: a band too thin to hit.
-_MAX_SAMPLING_ROUNDS = 1000
+# Rejection sampling gives up after this many uniform draws: a band too thin
+# to hit.
+_MAX_SAMPLING_DRAWS = 10_000_000
 
 
 def _axis_extent(h: float, scale: float, slope: float, rest: float) -> tuple:
@@ -131,16 +132,16 @@ def make_lotka_volterra(
 
     def sample_initial_states(n: int, rng: np.random.RandomState) -> np.ndarray:
         accepted = np.empty((0, 2))
-        for _ in range(_MAX_SAMPLING_ROUNDS):
+        rounds = -(-_MAX_SAMPLING_DRAWS // (4 * n))  # draws of 4 n each
+        for _ in range(rounds):
             points = rng.uniform(box[0], box[1], size=(4 * n, 2))
             h = _hamiltonian(points)
             accepted = np.vstack([accepted, points[(h >= h_low) & (h <= h_high)]])
             if len(accepted) >= n:
                 return accepted[:n]
         raise ValueError(
-            f"h_range={h_range!r} is too thin: {_MAX_SAMPLING_ROUNDS} rounds of "
-            f"{4 * n} uniform draws found {len(accepted)} of the {n} initial "
-            "states in it; widen it"
+            f"h_range={h_range!r} is too thin: {rounds * 4 * n} uniform draws "
+            f"found {len(accepted)} of the {n} initial states in it; widen it"
         )
 
     trajectories, derivatives, t = simulate_ode(
