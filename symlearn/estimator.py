@@ -1262,8 +1262,9 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         (a full period of each rotation-like generator, unit moves of the
         others, see ``symlearn.metrics.full_group_coefficients``). A trivial
         or collapsed group cannot score well: its moves are rescaled to be
-        visible; an all-zero basis scores ``-inf``. Deterministic for a given
-        model and ``X``.
+        visible; an all-zero basis, and a group whose elements over that
+        range overflow, score ``-inf``. Deterministic for a given model and
+        ``X``.
 
         Parameters
         ----------
@@ -1296,8 +1297,13 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         coefficients = metrics.full_group_coefficients(
             self.generators_, len(windows), random_state=rng
         )
-        g = self.group_elements(coefficients)
+        try:
+            g = self.group_elements(coefficients)
+        except ValueError:  # they overflow: a group that blows latents up
+            return -np.inf
         moved = self._act(g, Z)
+        if not np.isfinite(moved).all():
+            return -np.inf
         closure = metrics.maximum_mean_discrepancy(
             Z.reshape(len(windows), -1), moved.reshape(len(windows), -1)
         )

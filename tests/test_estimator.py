@@ -468,6 +468,20 @@ def test_normalize_generators(pendulum, normalize):
     assert est.net_.generator_.unit_action == (normalize == "action")
 
 
+def test_score_of_a_group_that_overflows_is_minus_infinity():
+    X = np.random.default_rng(0).normal(size=(200, 4))
+    est = small_discoverer(
+        latent_dim=4, autoencoder="identity", project_generators=False
+    ).fit(X)
+    # a growing rotation beside a very slow one: a full period of the slow
+    # plane (about 4.5e4) grows the first beyond float64
+    L = np.zeros((4, 4))
+    L[:2, :2] = [[0.1, -1.0], [1.0, 0.1]]
+    L[2:, 2:] = [[0.0, -1e-4], [1e-4, 0.0]]
+    est.generators_ = (L / np.linalg.norm(L))[None]
+    assert est.score(X) == -np.inf
+
+
 def test_n_init_keeps_the_best_restart_by_score(pendulum):
     single = small_discoverer(random_state=5).fit(pendulum.trajectories)
     best_of_three = small_discoverer(random_state=5, n_init=3)
