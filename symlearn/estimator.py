@@ -275,7 +275,9 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
     threshold : float, default=0.0
         Relative threshold of sequential thresholding (0 disables it).
     threshold_every : int, default=5
-        Epochs between thresholdings.
+        Epochs between thresholdings, the first after this many epochs (not
+        after the first, when the generators are still close to their random
+        start; the masks are permanent).
     max_epochs : int, default=25
         Epochs of adversarial training.
     refine_epochs : int, default=10
@@ -903,7 +905,11 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             callbacks.append(
                 (
                     "thresholding",
-                    SequentialThresholding(self.threshold, every=self.threshold_every),
+                    SequentialThresholding(
+                        self.threshold,
+                        every=self.threshold_every,
+                        start=self.threshold_every,
+                    ),
                 )
             )
         # Copies: fitting must not change the instances passed as a parameter.

@@ -294,6 +294,14 @@ def test_a_generator_that_cannot_be_projected_stops_no_other():
     np.testing.assert_array_equal(out[1], masked)
 
 
+def test_thresholding_starts_after_threshold_every_epochs(pendulum):
+    params = dict(latent_dim=2, n_generators=2, threshold=0.9, threshold_every=3)
+    early = small_discoverer(max_epochs=2, **params).fit(pendulum.trajectories)
+    assert early.net_.generator_.mask.all()
+    later = small_discoverer(max_epochs=3, **params).fit(pendulum.trajectories)
+    assert not later.net_.generator_.mask.all()
+
+
 def test_history_records_losses_per_epoch(pendulum):
     est = small_discoverer(max_epochs=3).fit(pendulum.trajectories)
     assert len(est.history_) == 3
