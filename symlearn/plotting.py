@@ -61,8 +61,9 @@ def plot_latent(estimator, X, color=None, n_orbits: int = 4, ax=None):
     Parameters
     ----------
     estimator : fitted LatentSymmetryDiscoverer
-    X : array of shape (n_samples, n_features)
-        States to encode.
+    X : array of shape (n_samples, n_features), (n_windows, window,
+        n_features) or list of (T_i, n_features) arrays
+        States to encode; every state of windows or trajectories is a point.
     color : array of shape (n_samples,), optional
         Colours of the points, e.g. time or a known invariant.
     n_orbits : int
@@ -86,7 +87,10 @@ def plot_latent(estimator, X, color=None, n_orbits: int = 4, ax=None):
             "has none"
         )
     ax = _axes(ax)
-    Z = np.asarray(estimator.transform(X))
+    Z = estimator.transform(X)
+    # every state of any input form (trajectories, windows) as a point
+    Z = np.concatenate(Z) if isinstance(Z, list) else np.asarray(Z)
+    Z = Z.reshape(-1, estimator.latent_dim)
     center = estimator.center_
     generator = estimator.generators_[0]
     view = _latent_view(generator, Z, center)
@@ -123,6 +127,11 @@ def plot_latent(estimator, X, color=None, n_orbits: int = 4, ax=None):
 def plot_generators(estimator, axes=None):
     """Heatmaps of the generators, titled with their eigenvalues.
 
+    Parameters
+    ----------
+    estimator : fitted LatentSymmetryDiscoverer
+    axes : sequence of matplotlib axes, or one axes for one generator, optional
+
     Returns
     -------
     array of matplotlib axes, one per generator
@@ -134,6 +143,7 @@ def plot_generators(estimator, axes=None):
     if axes is None:
         _, axes = plt.subplots(1, len(generators), squeeze=False)
         axes = axes[0]
+    axes = np.atleast_1d(axes)  # one Axes for one generator
     bound = np.abs(generators).max()
     for i, (ax, generator) in enumerate(zip(axes, generators, strict=True)):
         ax.imshow(generator, cmap="RdBu_r", vmin=-bound, vmax=bound)

@@ -314,3 +314,11 @@ def test_lotka_volterra_band_too_thin_to_sample_is_named():
     # thin, but not too thin to sample
     data = make_lotka_volterra(n_trajectories=2, n_steps=2, h_range=(4.0, 4.0001))
     assert len(data.trajectories) == 2
+
+
+@pytest.mark.parametrize("make", [make_pendulum, make_lotka_volterra])
+def test_invariant_takes_a_dataframe(make):
+    pd = pytest.importorskip("pandas")
+    data = make(n_trajectories=2, n_steps=5, random_state=0)
+    frame = pd.DataFrame(data.states, columns=data.feature_names)
+    np.testing.assert_array_equal(data.invariant(frame), data.invariant(data.states))

@@ -76,6 +76,21 @@ def test_plot_latent_needs_a_latent_plane(pendulum):
         plotting.plot_latent(est, pendulum.states)
 
 
+def test_plot_latent_takes_trajectories_and_windows(fitted, pendulum):
+    from_states = plotting.plot_latent(fitted, pendulum.states, n_orbits=0)
+    points = from_states.collections[0].get_offsets()
+    for X in (pendulum.trajectories, np.stack(pendulum.trajectories)):
+        ax = plotting.plot_latent(fitted, X, n_orbits=0)
+        np.testing.assert_allclose(ax.collections[0].get_offsets(), points, rtol=1e-6)
+
+
+def test_plot_generators_takes_one_axes_for_one_generator(fitted):
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots()
+    assert plotting.plot_generators(fitted, axes=ax)[0] is ax
+
+
 def test_latent_view_faces_the_plane_the_generator_turns():
     generator = np.zeros((3, 3))
     generator[0, 2], generator[2, 0] = -1.0, 1.0  # turns (z0, z2)

@@ -26,6 +26,7 @@ def _lv_rhs(states: np.ndarray) -> np.ndarray:
 
 
 def _hamiltonian(states: np.ndarray) -> np.ndarray:
+    states = np.asarray(states)  # a DataFrame too
     p, q = states[..., 0], states[..., 1]
     return C * np.exp(p) - D * p + B * np.exp(q) - A * q
 

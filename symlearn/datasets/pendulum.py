@@ -20,6 +20,7 @@ def _pendulum_rhs(states: np.ndarray) -> np.ndarray:
 
 
 def _pendulum_energy(states: np.ndarray) -> np.ndarray:
+    states = np.asarray(states)  # a DataFrame too
     theta, omega = states[..., 0], states[..., 1]
     return 0.5 * omega**2 + 1.0 - np.cos(theta)
 
