@@ -1160,14 +1160,17 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        coefficients : array of shape (n, n_generators) or (n_generators,)
+        coefficients : array of shape (n, n_generators) or (n_generators,), \
+or a number for one generator
 
         Returns
         -------
         ndarray of shape (n, latent_dim, latent_dim)
         """
         check_is_fitted(self)
-        coefficients = np.atleast_2d(check_array(coefficients, ensure_2d=False))
+        coefficients = np.atleast_2d(
+            check_array(np.atleast_1d(coefficients), ensure_2d=False)
+        )
         n_generators = self.generators_.shape[0]
         if coefficients.shape[1] != n_generators:
             raise ValueError(
@@ -1216,7 +1219,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         X : array of shape (n_samples, n_features), (n_windows, window,
             n_features) or list of (T_i, n_features) arrays
         coefficients : array of shape (n_samples, n_generators) or
-            (n_generators,), default=None
+            (n_generators,), or a number for one generator, default=None
             Lie algebra coefficients of each sample's group element (one row
             for all samples). ``None`` draws them from the training
             distribution.

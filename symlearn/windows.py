@@ -118,10 +118,17 @@ class StateWindows:
         pieces, first = [], 0
         for number, trajectory in enumerate(trajectories):
             if len(trajectory) < span:
+                transposed = len(trajectory) < trajectory.shape[1]
                 raise ValueError(
                     f"trajectory {number} has {len(trajectory)} states, fewer than "
                     f"the {span} a window of window_size={window_size} states "
                     f"window_gap={window_gap} steps apart needs"
+                    + (
+                        f" (it has {trajectory.shape[1]} features: is it "
+                        "transposed? A trajectory is (T, n_features))"
+                        if transposed
+                        else ""
+                    )
                 )
             starts = first + np.arange(len(trajectory) - span + 1)
             pieces.append(starts[:, None] + offsets)

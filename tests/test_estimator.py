@@ -244,6 +244,15 @@ def test_projected_generator_keeps_the_latent_covariance():
     assert generator_similarity(unprojected.generators_, truth) < projected_similarity
 
 
+def test_a_number_is_the_coefficient_of_one_generator(pendulum):
+    est = small_discoverer().fit(pendulum.states)
+    np.testing.assert_array_equal(
+        est.apply_group(pendulum.states[:5], 0.5),
+        est.apply_group(pendulum.states[:5], [0.5]),
+    )
+    np.testing.assert_array_equal(est.group_elements(0.5), est.group_elements([0.5]))
+
+
 def test_thresholding_masks_small_entries(pendulum):
     est = small_discoverer(
         latent_dim=2, n_generators=2, threshold=0.5, threshold_every=1

@@ -111,3 +111,10 @@ def test_ready_windows_keep_their_dtype_by_default():
     windows = np.zeros((3, 2, 4), dtype=np.float32)
     assert StateWindows.from_array(windows).states.dtype == np.float32
     assert StateWindows.from_array(windows, dtype=np.float64).states.dtype == np.float64
+
+
+def test_a_transposed_trajectory_is_suspected():
+    with pytest.raises(ValueError, match="has 2 states.*is it transposed"):
+        StateWindows.from_trajectories([np.zeros((2, 60))], 2, 10)
+    with pytest.raises(ValueError, match="needs$"):
+        StateWindows.from_trajectories([np.zeros((5, 2))], 2, 10)
