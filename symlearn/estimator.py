@@ -558,6 +558,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
                 X, None if reset else self.n_features_in_, _FLOAT_DTYPES
             )
             self._set_n_features(trajectories[0].shape[1], reset)
+            self._check_trajectory_names(X, reset=reset)
             return StateWindows.from_trajectories(
                 trajectories, self.window_size, self.window_gap, dtype=np.float32
             )
@@ -569,6 +570,14 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         _check_float32_range(states, "X")
         index = np.arange(len(states))[:, None]
         return StateWindows(states.astype(np.float32, copy=False), index)
+
+    def _check_trajectory_names(self, trajectories: list, *, reset: bool) -> None:
+        """Feature names of a list of DataFrames, as ``validate_data`` checks
+        those of one: with ``reset`` the first trajectory sets them, and
+        every trajectory must match them."""
+        for number, trajectory in enumerate(trajectories):
+            first = reset and number == 0
+            validate_data(self, trajectory, reset=first, skip_check_array=True)
 
     def _set_n_features(self, n_features: int, reset: bool) -> None:
         if reset:
@@ -1015,6 +1024,8 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         returning the same form."""
         if is_trajectory_list(X):
             trajectories = _check_trajectories(X, n_in, _FLOAT_DTYPES)
+            if name == "X":
+                self._check_trajectory_names(X, reset=False)
             lengths = np.cumsum([len(t) for t in trajectories])[:-1]
             out = self._run(fn, np.concatenate(trajectories))
             return [
@@ -1053,6 +1064,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
                     f"of as many, got {got}"
                 )
             states = _check_trajectories(X, n_features, _FLOAT_DTYPES)
+            self._check_trajectory_names(X, reset=False)
             rates = _check_trajectories(X_dot, n_features, _FLOAT_DTYPES)
             for index, (x, x_dot) in enumerate(zip(states, rates, strict=True)):
                 if x.shape != x_dot.shape:

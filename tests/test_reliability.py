@@ -120,6 +120,20 @@ def test_pandas_input(pendulum):
     frames = [pd.DataFrame(t) for t in pendulum.trajectories]
     est = small_discoverer().fit(frames)
     assert [z.shape for z in est.transform(frames)] == [(60, 2)] * 8
+    # a list of DataFrames keeps and checks their names, as one DataFrame does
+    named = [
+        pd.DataFrame(t, columns=["angle", "velocity"]) for t in pendulum.trajectories
+    ]
+    est = small_discoverer().fit(named)
+    assert list(est.feature_names_in_) == ["angle", "velocity"]
+    swapped = [frame[["velocity", "angle"]] for frame in named]
+    for method in (est.transform, est.score, lambda X: est.apply_group(X, 0.1)):
+        with pytest.raises(ValueError, match="feature names should match"):
+            method(swapped)
+    with pytest.raises(ValueError, match="feature names should match"):
+        est.transform_derivatives(swapped, swapped)
+    with pytest.warns(UserWarning, match="does not have valid feature names"):
+        est.transform(pendulum.trajectories)
 
 
 def test_apply_group_under_pandas_output(pendulum):
