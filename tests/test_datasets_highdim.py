@@ -624,3 +624,23 @@ def test_rotating_object_trajectories_start_at_the_samples_and_are_seeded():
 def test_trajectory_step_is_validated(make, step, message):
     with pytest.raises(ValueError, match=message):
         make(n_samples=2, random_state=0).trajectories(3, step=step)
+
+
+def test_double_bump_moves_beyond_int64_wrap_like_their_remainder():
+    # a length that divides no power of two, so that a wrapped cast differs
+    data = make_double_bump(n_samples=3, length=9, width=3, random_state=0)
+    for huge in (1e30, float(2**63 - 1), 2**63 - 1):
+        moves = np.array([[huge, -huge]] * 3)
+        reduced = np.array([[int(huge) % 9, -int(huge) % 9]] * 3)
+        np.testing.assert_array_equal(data.move(moves), data.move(reduced))
+        np.testing.assert_array_equal(
+            data.move_coordinates(moves), data.move_coordinates(reduced)
+        )
+
+
+@pytest.mark.parametrize("shape", [(2.7, 4), "24", (True, 8), 8, (2, 0, 4)])
+def test_state_shape_must_be_positive_ints(shape):
+    data = make_double_bump(n_samples=2, length=8, width=3, random_state=0)
+    with pytest.raises(ValueError, match="state_shape must be"):
+        dataclasses.replace(data, state_shape=shape)
+    assert dataclasses.replace(data, state_shape=(np.int64(1), 8)).state_shape == (1, 8)

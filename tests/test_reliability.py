@@ -37,6 +37,7 @@ from symlearn.training import TrainingDivergedError
         (np.zeros((10, 0, 3)), "X has windows of shape \\(0, 3\\); each needs"),
         (np.zeros((10, 2, 0)), "X has windows of shape \\(2, 0\\)"),
         (np.ones((50, 2)), "X is constant"),
+        (np.full((30, 2), 0.1), "X is constant"),
         ([np.ones((30, 2)), np.ones((30, 2))], "X is constant"),
     ],
 )

@@ -142,11 +142,19 @@ class TrajectoryData:
 def _check_state_shape(state_shape: object, n_features: int) -> tuple[int, ...]:
     """Return ``state_shape`` as a tuple of ints whose product is ``n_features``."""
     try:
-        shape = tuple(int(size) for size in state_shape)  # type: ignore[union-attr]
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"state_shape must be a tuple of ints, got {state_shape!r}."
-        ) from None
+        sizes = tuple(state_shape)  # type: ignore[arg-type]
+    except TypeError:
+        sizes = None
+    if (
+        sizes is None
+        or isinstance(state_shape, str)
+        or not all(
+            isinstance(size, numbers.Integral) and not isinstance(size, bool)
+            for size in sizes
+        )
+    ):
+        raise ValueError(f"state_shape must be a tuple of ints, got {state_shape!r}.")
+    shape = tuple(int(size) for size in sizes)
     if not shape or min(shape) < 1 or math.prod(shape) != n_features:
         raise ValueError(
             f"state_shape must be positive sizes whose product is the state "

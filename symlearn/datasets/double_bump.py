@@ -22,13 +22,15 @@ def _reference_bumps(length: int, width: int) -> tuple[np.ndarray, np.ndarray]:
     return rectangle, triangle
 
 
-def _check_shifts(moves: np.ndarray) -> np.ndarray:
-    """Return integer-valued shifts as an int array, or raise ValueError."""
+def _check_shifts(moves: np.ndarray, length: int) -> np.ndarray:
+    """Integer-valued shifts reduced modulo ``length`` as an int array, or
+    ValueError."""
     if not np.issubdtype(moves.dtype, np.number) or np.iscomplexobj(moves):
         raise ValueError(f"shifts must be integers, got dtype {moves.dtype}.")
     if not np.all(np.isfinite(moves)) or not np.array_equal(moves, np.round(moves)):
         raise ValueError("shifts must be integers, got non-integer values.")
-    return moves.astype(np.int64)
+    # reduced before the cast: a shift beyond int64 (e.g. 1e30) would wrap
+    return np.mod(moves, length).astype(np.int64)
 
 
 def _render(
@@ -36,7 +38,7 @@ def _render(
 ) -> np.ndarray:
     """Signals 0.5 * (roll(rectangle, s1) + roll(triangle, s2)), shape (n, L)."""
     length = len(rectangle)
-    shifts = _check_shifts(shifts)
+    shifts = _check_shifts(shifts, length)
     # np.roll(x, s)[j] == x[(j - s) % L], one shift per row.
     positions = np.arange(length)
     rect_index = (positions - shifts[:, :1]) % length
@@ -45,7 +47,7 @@ def _render(
 
 
 def _compose(moves: np.ndarray, shifts: np.ndarray, length: int) -> np.ndarray:
-    return (_check_shifts(moves) + shifts) % length
+    return (_check_shifts(moves, length) + shifts) % length
 
 
 def _sample(n: int, rng: np.random.RandomState, length: int) -> np.ndarray:
@@ -63,7 +65,7 @@ def _sample_step(n: int, rng: np.random.RandomState, step: float) -> np.ndarray:
 
 def _coordinates(moves: np.ndarray, length: int) -> np.ndarray:
     """Angles 2 pi s / L wrapped into (-pi, pi], one per bump."""
-    angles = 2.0 * np.pi * (_check_shifts(moves) % length) / length
+    angles = 2.0 * np.pi * _check_shifts(moves, length) / length
     # Shifts past L/2 are the shorter way round, backwards.
     return np.where(angles > np.pi, angles - 2.0 * np.pi, angles)
 
