@@ -113,6 +113,8 @@ class LatentSINDy(BaseEstimator):
     n_nonzero_ : int
         Number of nonzero coefficients.
     center_ : ndarray of shape (k,)
+    t_ : float or ndarray of shape (T,)
+        The time step or sampling times of the fit; ``score``'s default.
     scale_ : float
         Largest ``|z - center|`` in training; ``simulate`` stops rollouts
         that leave 100 times it (or the initial latents' range, if larger).
@@ -204,6 +206,7 @@ class LatentSINDy(BaseEstimator):
         k = trajectories[0].shape[1]
         t = check_time(t, [len(z) for z in trajectories])
         rates = None if Z_dot is None else _matching_rates(Z_dot, trajectories)
+        self.t_ = t
         self.n_features_in_ = k
         self.center_ = self._check_center(k)
         U = [z - self.center_ for z in trajectories]
@@ -362,12 +365,26 @@ class LatentSINDy(BaseEstimator):
             out[index, : len(path)] = path
         return out + self.center_
 
-    def score(self, Z, t, Z_dot=None) -> float:
+    def score(self, Z, t=None, Z_dot=None) -> float:
         """R^2 of the predicted against the given (or finite-difference)
-        derivatives of ``Z``; higher is better."""
+        derivatives of ``Z``; higher is better.
+
+        Parameters
+        ----------
+        Z : list of (T_i, k) arrays, array (n, T, k) or one (T, k) trajectory
+        t : float or array of shape (T,), default=None
+            Time step or sampling times; ``None`` is the fit's (``t_``), so
+            that a search's scorer, which passes no ``t``, can score.
+        Z_dot : same form as ``Z``, default=None
+            Time derivatives; finite differences of ``Z`` when ``None``.
+
+        Returns
+        -------
+        float
+        """
         check_is_fitted(self)
         trajectories = as_trajectories(Z, name="Z", n_features=self.n_features_in_)
-        t = check_time(t, [len(z) for z in trajectories])
+        t = check_time(self.t_ if t is None else t, [len(z) for z in trajectories])
         rates = None if Z_dot is None else _matching_rates(Z_dot, trajectories)
         U = [z - self.center_ for z in trajectories]
         with sklearn.config_context(enable_metadata_routing=False):

@@ -152,6 +152,20 @@ def test_sindy_rejects_bad_time_and_derivatives():
         LatentSINDy(generators=np.eye(3)).fit(Z, 0.1)
 
 
+def test_a_search_scores_latent_sindy_with_the_fits_time_step():
+    from sklearn.model_selection import GridSearchCV, KFold
+
+    data = make_pendulum(n_trajectories=6, n_steps=200, random_state=0)
+    dt = float(data.t[1])
+    search = GridSearchCV(
+        LatentSINDy(degree=3), {"threshold": [0.01, 0.1]}, cv=KFold(3)
+    ).fit(data.trajectories, t=dt)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    model = search.best_estimator_
+    assert model.t_ == dt
+    assert model.score(data.trajectories) == model.score(data.trajectories, dt)
+
+
 @pytest.mark.parametrize("routing", [False, True])
 def test_pipeline_discoverer_then_latent_sindy(pendulum, routing):
     pipe = Pipeline([("discoverer", small_discoverer()), ("sindy", LatentSINDy())])
