@@ -8,7 +8,7 @@ basis: commutators, structure constants, how far a set of generators is from
 closing under the bracket, the Killing form, and a modest classifier of small
 algebras (:func:`identify_algebra`).
 
-This module itself uses only numpy; it does not import torch.
+This module itself uses numpy and scipy; it does not import torch.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 
 import numpy as np
+from scipy.linalg import null_space
 
 __all__ = [
     "available_groups",
@@ -493,7 +494,7 @@ def covariance_preserving_part(
     projected = np.empty_like(targets)
     for number, (target, zero) in enumerate(zip(targets, zeros, strict=True)):
         # The keeping generators that vanish on the masked entries.
-        span = keeping @ _null_space(keeping[zero]) if zero.any() else keeping
+        span = keeping @ null_space(keeping[zero]) if zero.any() else keeping
         if span.shape[1] == 0:
             raise ValueError(
                 f"only the zero generator keeps the covariance and is zero where "
@@ -502,13 +503,6 @@ def covariance_preserving_part(
         projected[number] = span @ np.linalg.lstsq(span, target, rcond=None)[0]
         projected[number, zero] = 0.0  # exactly, not to rounding
     return projected.reshape(basis.shape)
-
-
-def _null_space(matrix: np.ndarray) -> np.ndarray:
-    """Orthonormal columns spanning the vectors ``matrix`` maps to zero."""
-    _, singular, rows = np.linalg.svd(matrix)
-    tolerance = max(matrix.shape) * np.finfo(float).eps * singular.max(initial=0.0)
-    return rows[int(np.sum(singular > tolerance)) :].T
 
 
 def _orthonormal_span(basis: np.ndarray, tol: float) -> np.ndarray:
