@@ -271,8 +271,10 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         Weight of a penalty holding the encoder's output before the latent
         normalisation near zero mean and identity covariance (with
         ``latent_norm="scale"``: unit mean variance). Without it the raw
-        output can drift and grow unseen (the normalisation hides it), until
-        the running statistics lag behind and the decoder with them.
+        output can drift, grow or shrink unseen (the normalisation hides it),
+        until the running statistics lag behind and the decoder with them.
+        It grows without bound as a direction of the raw output collapses
+        (``symlearn.training.losses.standardization_penalty``).
     threshold : float, default=0.0
         Relative threshold of sequential thresholding (0 disables it).
     threshold_every : int, default=5

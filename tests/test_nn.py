@@ -6,6 +6,7 @@ import pytest
 import torch
 from conftest import small_discoverer
 
+from symlearn.datasets import make_double_bump
 from symlearn.nn.autoencoders import (
     RunningScaling,
     RunningStandardization,
@@ -110,6 +111,37 @@ def test_running_whitening_of_an_exactly_flat_latent_stays_finite():
 def test_steps_of_a_collapsed_latent_are_not_divided_by_zero():
     disc = WindowDiscriminator(2, 3, hidden_sizes=(8,), features="steps")
     assert torch.isfinite(disc(torch.zeros(16, 3, 2))).all()
+
+
+def test_anchor_grows_without_bound_as_the_latent_collapses():
+    # ||cov - I||^2 flattens out at 1 per collapsed direction, which let the
+    # raw output of conv encoders shrink to a speck.
+    whitened = RunningWhitening(2)(_correlated())
+    assert standardization_penalty(1e-2 * whitened) > 20
+    assert standardization_penalty(1e-3 * whitened) > standardization_penalty(
+        1e-2 * whitened
+    )
+    scaled = RunningScaling(3)(_flat_cycle())
+    assert standardization_penalty(1e-2 * scaled, isotropic=True) > 10
+
+
+def test_raw_output_of_a_conv_encoder_of_small_signals_does_not_collapse():
+    data = make_double_bump(n_samples=256, random_state=0)  # values 0 to 1
+    est = small_discoverer(
+        latent_dim=4,
+        group="so2+so2",
+        autoencoder="conv",
+        input_shape=data.state_shape,
+        conv_channels=(4, 8),
+        hidden_sizes=(32,),
+        batch_size=32,
+        max_epochs=20,
+    ).fit(data.states)
+    with torch.no_grad():
+        states = torch.as_tensor(data.states, dtype=torch.float32)
+        raw = est.net_.module_.encode_raw(states).numpy()
+    # The old anchor left it at variances of 1e-5 to 6e-3.
+    assert np.linalg.eigvalsh(np.cov(raw.T)).min() > 0.1
 
 
 def test_isotropic_anchor_holds_only_the_mean_and_the_scale():
