@@ -273,8 +273,8 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         ``latent_norm="scale"``: unit mean variance). Without it the raw
         output can drift, grow or shrink unseen (the normalisation hides it),
         until the running statistics lag behind and the decoder with them.
-        It grows without bound as a direction of the raw output collapses
-        (``symlearn.training.losses.standardization_penalty``).
+        It grows like ``-log`` of the raw output's variance as the output
+        shrinks (``symlearn.training.losses.standardization_penalty``).
     threshold : float, default=0.0
         Relative threshold of sequential thresholding (0 disables it).
     threshold_every : int, default=5
