@@ -125,6 +125,19 @@ def test_anchor_grows_without_bound_as_the_latent_collapses():
     assert standardization_penalty(1e-2 * scaled, isotropic=True) > 10
 
 
+def test_anchor_is_finite_for_finite_rank_deficient_float32_batches():
+    # A failed factorisation means NaN, read as divergence; float32 rounding
+    # of a covariance with entries near 100 must not fail it.
+    generator = torch.Generator().manual_seed(0)
+    for rows, k in [(3, 4), (3, 6), (2, 4)]:
+        for _ in range(20):
+            raw = torch.randn(rows, k, generator=generator).mul(10).requires_grad_()
+            penalty = standardization_penalty(raw)
+            penalty.backward()
+            assert torch.isfinite(penalty)
+            assert torch.isfinite(raw.grad).all()
+
+
 def test_raw_output_of_a_conv_encoder_of_small_signals_does_not_collapse():
     data = make_double_bump(n_samples=256, random_state=0)  # values 0 to 1
     est = small_discoverer(
