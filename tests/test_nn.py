@@ -113,7 +113,7 @@ def test_steps_of_a_collapsed_latent_are_not_divided_by_zero():
     assert torch.isfinite(disc(torch.zeros(16, 3, 2))).all()
 
 
-def test_anchor_grows_without_bound_as_the_latent_collapses():
+def test_anchor_keeps_growing_as_the_latent_collapses():
     # ||cov - I||^2 flattens out at 1 per collapsed direction, which let the
     # raw output of conv encoders shrink to a speck.
     whitened = RunningWhitening(2)(_correlated())

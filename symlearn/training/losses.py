@@ -46,7 +46,7 @@ def standardization_penalty(raw: torch.Tensor, isotropic: bool = False) -> torch
     there. (With convolutional encoders of small-valued images the raw
     output shrank to variances of 1e-5 to 1e-9, which the normalisation then
     blew up into a latent made of whatever moved it by a hair.) Each
-    ``v_i`` is floored at 1e-4 times the mean variance, which keeps the
+    ``v_i`` is raised by 1e-4 times the mean variance, which keeps the
     factorisation finite in float32 and caps one collapsed direction among
     others at about 16. With ``isotropic`` only the mean and the overall
     scale are held: ``||mean||^2 + 2 (v - 1 - log v)`` with ``v = tr(cov) /
