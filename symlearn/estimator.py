@@ -346,8 +346,10 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         run can amplify that. The global RNGs are left untouched.
     verbose : int, default=0
         0: silent; 1: a progress bar over epochs (on stderr) with the
-        reconstruction, discriminator and adversarial losses; 2 or more: a
-        table of every per-epoch loss (skorch's ``PrintLog``).
+        reconstruction, discriminator and adversarial losses, labelled
+        ``restart k/n`` for each of ``n_init > 1`` restarts and ``continued``
+        for a ``warm_start`` continuation; 2 or more: a table of every
+        per-epoch loss (skorch's ``PrintLog``).
 
     Notes
     -----
@@ -658,6 +660,10 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         best = None
         for restart, seed in enumerate(seeds):
             net = self._build_net(windows.shape, batch_size, fixed_basis, device)
+            if self.verbose == 1 and self.n_init > 1:
+                net.set_params(
+                    callbacks__progress_bar__desc=f"restart {restart + 1}/{self.n_init}"
+                )
             try:
                 self._train(net, windows, seed)
                 self._adopt(net, windows)
@@ -700,6 +706,8 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         # The net keeps the first fit's schedule, whatever lr_schedule is now.
         if "lr_schedule" in dict(net.callbacks_):
             self._restart_cosine_schedule(net)
+        if "progress_bar" in dict(net.callbacks_):  # not "restart k/n" of the fit
+            dict(net.callbacks_)["progress_bar"].desc = "continued"
         # From here on the net changes in place: whatever is raised, the
         # estimator keeps no half-continued model.
         try:

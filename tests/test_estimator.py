@@ -549,3 +549,14 @@ def test_verbose_shows_a_progress_bar_or_a_table(
     assert ("train_reconstruction" in captured.out) == table
     if verbose == 0:
         assert captured.out == captured.err == ""
+
+
+def test_progress_bars_name_each_restart_and_a_continuation(pendulum, capsys):
+    est = small_discoverer(max_epochs=2, n_init=2, verbose=1, random_state=0)
+    est.fit(pendulum.trajectories)
+    bars = capsys.readouterr().err
+    assert "restart 1/2" in bars and "restart 2/2" in bars
+    pickle.dumps(est)
+    est.set_params(warm_start=True).fit(pendulum.trajectories)
+    bars = capsys.readouterr().err
+    assert "continued" in bars and "restart" not in bars

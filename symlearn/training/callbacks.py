@@ -71,6 +71,12 @@ class EpochProgressBar(Callback):
     It reads the per-epoch means from the history, so it adds no host-device
     copy to the training steps (skorch's ``ProgressBar`` needs per-batch
     losses on the host).
+
+    Parameters
+    ----------
+    desc : str, default="epochs"
+        Label in front of the bar (the estimator names each ``n_init``
+        restart's bar).
     """
 
     postfix_keys = {
@@ -79,8 +85,11 @@ class EpochProgressBar(Callback):
         "adversarial": "train_adversarial",
     }
 
+    def __init__(self, desc: str = "epochs"):
+        self.desc = desc
+
     def on_train_begin(self, net, **kwargs):
-        self.bar_ = tqdm(total=net.max_epochs, desc="epochs", unit="epoch")
+        self.bar_ = tqdm(total=net.max_epochs, desc=self.desc, unit="epoch")
 
     def on_epoch_end(self, net, **kwargs):
         row = net.history[-1]
