@@ -391,9 +391,9 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         Squared error of the autoencoder's round trip on the training states
         over their total variance (0: exact, 1: no better than their mean).
         ``fit`` warns (``ConvergenceWarning``) when it exceeds 0.5, giving
-        the states' mean variance per feature: the reconstruction loss is a
-        mean squared error, so states with a small variance (images) need a
-        larger ``reconstruction_weight``.
+        the states' mean variance per feature when it is outside 0.5-2: the
+        reconstruction loss is a mean squared error, so states with a small
+        variance (images) need a larger ``reconstruction_weight``.
     fit_time_ : float
         Seconds spent in ``fit``.
     init_scores_ : ndarray of shape (n_init,)
@@ -863,7 +863,8 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             return
         variance = _squared_spread(states) / states.size
         advice = ""
-        if self.reconstruction_weight > 0 and variance > 0:
+        # Near unit variance the weight already means what it says.
+        if self.reconstruction_weight > 0 and not 0.5 <= variance <= 2:
             # The loss is a mean squared error, so it scales with the variance.
             advice = (
                 f" The states vary {variance:.3g} per feature on average, so "

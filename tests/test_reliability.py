@@ -364,6 +364,17 @@ def test_the_poor_reconstruction_warning_gives_the_states_variance(pendulum):
     assert f"; {1.0 / variance:.3g} would weigh it as 1 does" in message
 
 
+def test_the_poor_reconstruction_warning_gives_no_rescaling_near_unit_variance(
+    pendulum,
+):
+    spread = np.var(np.concatenate(pendulum.trajectories), axis=0).mean()
+    X = [x / np.sqrt(spread) for x in pendulum.trajectories]  # unit variance
+    est = small_discoverer(reconstruction_weight=1e-6, refine_epochs=0)
+    with pytest.warns(ConvergenceWarning) as record:
+        est.fit(X)
+    assert "would weigh" not in str(record[0].message)
+
+
 # --- persistence ---------------------------------------------------------------
 
 
