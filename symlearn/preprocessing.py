@@ -6,6 +6,7 @@ from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from symlearn.nn.autoencoders import check_input_shape
+from symlearn.windows import check_trajectories, is_trajectory_list
 
 __all__ = ["ChannelScaler"]
 
@@ -25,7 +26,9 @@ class ChannelScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     :class:`~sklearn.preprocessing.StandardScaler` it keeps each image's
     shape: pixels are neither centred nor scaled one by one, so a background
     that never changes stays 0 rather than being divided by a variance near
-    0.
+    0. Like the estimator it takes a list of trajectories as well as an
+    array of states, so the two make a :class:`~sklearn.pipeline.Pipeline`
+    for either.
 
     Parameters
     ----------
@@ -74,8 +77,10 @@ class ChannelScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            States, each a flattened array of shape ``input_shape``.
+        X : array-like of shape (n_samples, n_features) or list of them
+            States, each a flattened array of shape ``input_shape``, or a
+            list of trajectories of such states (scaled by the statistics of
+            all their states together).
         y : None
             Ignored.
 
@@ -90,6 +95,8 @@ class ChannelScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             channel is constant (it has no spread to scale by).
         """
         self._validate_params()
+        if is_trajectory_list(X):
+            X = np.concatenate(check_trajectories(X, dtype=_FLOAT_DTYPES))
         X = validate_data(self, X, dtype=_FLOAT_DTYPES, ensure_min_samples=2)
         channels = X.reshape(len(X), self._n_channels(X.shape[1]), -1)
         variance = channels.var(axis=0, dtype=np.float64).mean(axis=1)
@@ -115,14 +122,17 @@ class ChannelScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like of shape (n_samples, n_features) or list of them
 
         Returns
         -------
-        X_scaled : ndarray of shape (n_samples, n_features)
-            Same dtype as ``X`` (float32 or float64).
+        X_scaled : ndarray of shape (n_samples, n_features) or list of them
+            Same dtype as ``X`` (float32 or float64); a list of trajectories
+            for a list.
         """
         check_is_fitted(self)
+        if is_trajectory_list(X):
+            return [self._rescale(x, -1) for x in self._check_trajectories(X)]
         X = validate_data(self, X, dtype=_FLOAT_DTYPES, reset=False)
         return self._rescale(X, -1)
 
@@ -131,13 +141,15 @@ class ChannelScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like of shape (n_samples, n_features) or list of them
 
         Returns
         -------
-        X_original : ndarray of shape (n_samples, n_features)
+        X_original : ndarray of shape (n_samples, n_features) or list of them
         """
         check_is_fitted(self)
+        if is_trajectory_list(X):
+            return [self._rescale(x, 1) for x in self._check_trajectories(X)]
         # Scaled states are arrays without the names of the fitted columns,
         # so only their number is checked (as StandardScaler does).
         X = check_array(X, dtype=_FLOAT_DTYPES)
@@ -147,3 +159,8 @@ class ChannelScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                 f"expecting {self.n_features_in_} features as input"
             )
         return self._rescale(X, 1)
+
+    def _check_trajectories(self, X) -> list[np.ndarray]:
+        return check_trajectories(
+            X, n_features=self.n_features_in_, dtype=_FLOAT_DTYPES
+        )

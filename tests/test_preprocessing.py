@@ -90,3 +90,29 @@ def test_pendulum_movie_channels_balanced_in_a_pipeline():
     assert scaler.scale_[1] > 3 * scaler.scale_[0]
     channels = Xt.reshape(len(Xt), 2, -1)
     np.testing.assert_allclose(channels.var(axis=0).mean(axis=1), [1.0, 1.0])
+
+
+def test_a_list_of_trajectories_is_scaled_as_its_states_together():
+    data = make_pendulum_movie(n_trajectories=3, n_steps=20, image_size=9)
+    scaler = ChannelScaler(input_shape=data.state_shape).fit(data.trajectories)
+    on_states = ChannelScaler(input_shape=data.state_shape).fit(data.states)
+    np.testing.assert_allclose(scaler.scale_, on_states.scale_)
+    scaled = scaler.transform(data.trajectories)
+    assert isinstance(scaled, list) and len(scaled) == 3
+    np.testing.assert_allclose(np.concatenate(scaled), on_states.transform(data.states))
+    restored = scaler.inverse_transform(scaled)
+    np.testing.assert_allclose(np.concatenate(restored), data.states)
+    with pytest.raises(ValueError, match="trajectory 1 has 80 features"):
+        scaler.transform([data.trajectories[0], data.trajectories[1][:, :80]])
+
+
+def test_pipeline_scales_trajectories_for_the_discoverer():
+    from conftest import small_discoverer
+
+    data = make_pendulum_movie(n_trajectories=3, n_steps=20, image_size=9)
+    pipeline = make_pipeline(
+        ChannelScaler(input_shape=data.state_shape),
+        small_discoverer(latent_dim=2, max_epochs=1, batch_size=8),
+    ).fit(data.trajectories)
+    latents = pipeline.transform(data.trajectories)
+    assert [z.shape for z in latents] == [(20, 2)] * 3
