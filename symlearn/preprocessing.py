@@ -1,14 +1,20 @@
-"""Preprocessing for signals, images and fields given as flat rows."""
+"""Preprocessing: states of signals, images and fields given as flat rows,
+and lists of trajectories for scikit-learn's transformers."""
 
 import numpy as np
-from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.base import (
+    BaseEstimator,
+    OneToOneFeatureMixin,
+    TransformerMixin,
+    clone,
+)
 from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from symlearn.nn.autoencoders import check_input_shape
 from symlearn.windows import check_trajectories, is_trajectory_list
 
-__all__ = ["ChannelScaler"]
+__all__ = ["ChannelScaler", "TrajectoryTransformer"]
 
 _FLOAT_DTYPES = (np.float64, np.float32)
 
@@ -26,9 +32,7 @@ class ChannelScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     :class:`~sklearn.preprocessing.StandardScaler` it keeps each image's
     shape: pixels are neither centred nor scaled one by one, so a background
     that never changes stays 0 rather than being divided by a variance near
-    0. Like the estimator it takes a list of trajectories as well as an
-    array of states, so the two make a :class:`~sklearn.pipeline.Pipeline`
-    for either.
+    0.
 
     Parameters
     ----------
@@ -77,10 +81,8 @@ class ChannelScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or list of them
-            States, each a flattened array of shape ``input_shape``, or a
-            list of trajectories of such states (scaled by the statistics of
-            all their states together).
+        X : array-like of shape (n_samples, n_features)
+            States, each a flattened array of shape ``input_shape``.
         y : None
             Ignored.
 
@@ -95,8 +97,6 @@ class ChannelScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             channel is constant (it has no spread to scale by).
         """
         self._validate_params()
-        if is_trajectory_list(X):
-            X = np.concatenate(check_trajectories(X, dtype=_FLOAT_DTYPES))
         X = validate_data(self, X, dtype=_FLOAT_DTYPES, ensure_min_samples=2)
         channels = X.reshape(len(X), self._n_channels(X.shape[1]), -1)
         variance = channels.var(axis=0, dtype=np.float64).mean(axis=1)
@@ -122,17 +122,14 @@ class ChannelScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or list of them
+        X : array-like of shape (n_samples, n_features)
 
         Returns
         -------
-        X_scaled : ndarray of shape (n_samples, n_features) or list of them
-            Same dtype as ``X`` (float32 or float64); a list of trajectories
-            for a list.
+        X_scaled : ndarray of shape (n_samples, n_features)
+            Same dtype as ``X`` (float32 or float64).
         """
         check_is_fitted(self)
-        if is_trajectory_list(X):
-            return [self._rescale(x, -1) for x in self._check_trajectories(X)]
         X = validate_data(self, X, dtype=_FLOAT_DTYPES, reset=False)
         return self._rescale(X, -1)
 
@@ -141,15 +138,13 @@ class ChannelScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or list of them
+        X : array-like of shape (n_samples, n_features)
 
         Returns
         -------
-        X_original : ndarray of shape (n_samples, n_features) or list of them
+        X_original : ndarray of shape (n_samples, n_features)
         """
         check_is_fitted(self)
-        if is_trajectory_list(X):
-            return [self._rescale(x, 1) for x in self._check_trajectories(X)]
         # Scaled states are arrays without the names of the fitted columns,
         # so only their number is checked (as StandardScaler does).
         X = check_array(X, dtype=_FLOAT_DTYPES)
@@ -160,7 +155,127 @@ class ChannelScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             )
         return self._rescale(X, 1)
 
-    def _check_trajectories(self, X) -> list[np.ndarray]:
-        return check_trajectories(
-            X, n_features=self.n_features_in_, dtype=_FLOAT_DTYPES
-        )
+
+class TrajectoryTransformer(TransformerMixin, BaseEstimator):
+    """Apply a transformer of states to each trajectory of a list.
+
+    scikit-learn's transformers take one 2-D array of states, while
+    :class:`~symlearn.LatentSymmetryDiscoverer` (and the SINDy and
+    forecasting steps after it) also take a list of trajectories, which is
+    what cross-validation should split. This wrapper fits a clone of
+    ``transformer`` on the states of all the trajectories together and then
+    transforms each trajectory with it, so that for example a
+    :class:`~sklearn.preprocessing.StandardScaler` can come before the
+    discoverer in a :class:`~sklearn.pipeline.Pipeline` fitted on
+    trajectories. An array is passed to the transformer as it is.
+
+    Parameters
+    ----------
+    transformer : estimator
+        Maps states ``(n_samples, n_features)`` to states row by row (a
+        scaler, :class:`ChannelScaler`, PCA, ...). It is cloned in ``fit``.
+
+    Attributes
+    ----------
+    transformer_ : estimator
+        The fitted clone of ``transformer``.
+    n_features_in_ : int
+        Number of features of a state seen during ``fit``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from symlearn.preprocessing import TrajectoryTransformer
+    >>> rng = np.random.RandomState(0)
+    >>> trajectories = [rng.normal(3.0, 2.0, size=(50, 2)) for _ in range(4)]
+    >>> scaler = TrajectoryTransformer(StandardScaler()).fit(trajectories)
+    >>> scaled = scaler.transform(trajectories)
+    >>> len(scaled), scaled[0].shape
+    (4, (50, 2))
+    >>> bool(np.allclose(np.concatenate(scaled).std(axis=0), 1.0))
+    True
+    """
+
+    def __init__(self, transformer):
+        self.transformer = transformer
+
+    def fit(self, X, y=None) -> "TrajectoryTransformer":
+        """Fit a clone of ``transformer`` on all states of ``X``.
+
+        Parameters
+        ----------
+        X : list of array-like of shape (T_i, n_features), or array-like
+            Trajectories, whose states are fitted together, or states.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : TrajectoryTransformer
+
+        Raises
+        ------
+        ValueError
+            If a trajectory is not a finite 2-D array or its width differs
+            from the first one's (naming its index).
+        """
+        if is_trajectory_list(X):
+            X = np.concatenate(check_trajectories(X, dtype=_FLOAT_DTYPES))
+        self.transformer_ = clone(self.transformer).fit(X)
+        return self
+
+    @property
+    def n_features_in_(self) -> int:
+        return self.transformer_.n_features_in_
+
+    def transform(self, X):
+        """Transform each trajectory (or the array of states) of ``X``.
+
+        Parameters
+        ----------
+        X : list of array-like of shape (T_i, n_features), or array-like
+
+        Returns
+        -------
+        Xt : list of ndarray, or what ``transformer.transform`` returns
+            A list of the transformed trajectories for a list.
+        """
+        check_is_fitted(self)
+        if is_trajectory_list(X):
+            X = check_trajectories(
+                X, n_features=self.n_features_in_, dtype=_FLOAT_DTYPES
+            )
+            return [self.transformer_.transform(x) for x in X]
+        return self.transformer_.transform(X)
+
+    def inverse_transform(self, X):
+        """Undo ``transform`` for each trajectory (or the array) of ``X``, if
+        ``transformer`` has an ``inverse_transform``.
+
+        Parameters
+        ----------
+        X : list of array-like of shape (T_i, n_outputs), or array-like
+
+        Returns
+        -------
+        X_original : list of ndarray, or what
+            ``transformer.inverse_transform`` returns
+        """
+        check_is_fitted(self)
+        if is_trajectory_list(X):
+            X = check_trajectories(X, dtype=_FLOAT_DTYPES)
+            return [self.transformer_.inverse_transform(x) for x in X]
+        return self.transformer_.inverse_transform(X)
+
+    def get_feature_names_out(self, input_features=None):
+        """The fitted transformer's output feature names."""
+        check_is_fitted(self)
+        return self.transformer_.get_feature_names_out(input_features)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        inner = self.transformer.__sklearn_tags__()
+        tags.input_tags.allow_nan = inner.input_tags.allow_nan
+        tags.input_tags.sparse = False
+        return tags

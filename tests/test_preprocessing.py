@@ -5,13 +5,14 @@ import warnings
 import numpy as np
 import pytest
 from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from symlearn.datasets import make_pendulum_movie
-from symlearn.preprocessing import ChannelScaler
+from symlearn.preprocessing import ChannelScaler, TrajectoryTransformer
 
 
-@parametrize_with_checks([ChannelScaler()])
+@parametrize_with_checks([ChannelScaler(), TrajectoryTransformer(StandardScaler())])
 def test_sklearn_compatible(estimator, check):
     check(estimator)
 
@@ -92,26 +93,40 @@ def test_pendulum_movie_channels_balanced_in_a_pipeline():
     np.testing.assert_allclose(channels.var(axis=0).mean(axis=1), [1.0, 1.0])
 
 
-def test_a_list_of_trajectories_is_scaled_as_its_states_together():
+def test_trajectories_are_transformed_as_their_states_together():
     data = make_pendulum_movie(n_trajectories=3, n_steps=20, image_size=9)
-    scaler = ChannelScaler(input_shape=data.state_shape).fit(data.trajectories)
-    on_states = ChannelScaler(input_shape=data.state_shape).fit(data.states)
-    np.testing.assert_allclose(scaler.scale_, on_states.scale_)
-    scaled = scaler.transform(data.trajectories)
-    assert isinstance(scaled, list) and len(scaled) == 3
+    shape = data.state_shape
+    wrapped = TrajectoryTransformer(ChannelScaler(input_shape=shape))
+    wrapped.fit(data.trajectories)
+    on_states = ChannelScaler(input_shape=shape).fit(data.states)
+    np.testing.assert_allclose(wrapped.transformer_.scale_, on_states.scale_)
+    assert wrapped.n_features_in_ == data.states.shape[1]
+    scaled = wrapped.transform(data.trajectories)
+    assert isinstance(scaled, list) and [len(x) for x in scaled] == [20] * 3
     np.testing.assert_allclose(np.concatenate(scaled), on_states.transform(data.states))
-    restored = scaler.inverse_transform(scaled)
+    restored = wrapped.inverse_transform(scaled)
     np.testing.assert_allclose(np.concatenate(restored), data.states)
+    # an array of states goes to the transformer as it is
+    np.testing.assert_allclose(
+        wrapped.transform(data.states), on_states.transform(data.states)
+    )
     with pytest.raises(ValueError, match="trajectory 1 has 80 features"):
-        scaler.transform([data.trajectories[0], data.trajectories[1][:, :80]])
+        wrapped.transform([data.trajectories[0], data.trajectories[1][:, :80]])
 
 
+def test_the_transformer_passed_is_left_unfitted():
+    scaler = StandardScaler()
+    TrajectoryTransformer(scaler).fit([np.random.RandomState(0).normal(size=(9, 2))])
+    assert not hasattr(scaler, "mean_")
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_pipeline_scales_trajectories_for_the_discoverer():
     from conftest import small_discoverer
 
     data = make_pendulum_movie(n_trajectories=3, n_steps=20, image_size=9)
     pipeline = make_pipeline(
-        ChannelScaler(input_shape=data.state_shape),
+        TrajectoryTransformer(StandardScaler()),
         small_discoverer(latent_dim=2, max_epochs=1, batch_size=8),
     ).fit(data.trajectories)
     latents = pipeline.transform(data.trajectories)
