@@ -71,7 +71,7 @@ def start_at_truth(est, data, seed: int) -> None:
     decoder from it, then the encoder's raw output (before the latent
     normalisation) to it, with the normalisation's statistics set to those
     of that output. Supervising the normalised latent instead left the raw
-    output with variances of about 1e-4, which the anchor penalty then
+    output with variances of 1e-4 to 1e-3, which the anchor penalty then
     pulls back to 1, moving the latent away from the truth."""
     module = est.net_.module_
     states = torch.as_tensor(data.states, dtype=torch.float32)
