@@ -9,6 +9,7 @@ from sklearn.base import (
     clone,
 )
 from sklearn.utils import check_array
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from symlearn.nn.autoencoders import check_input_shape
@@ -249,9 +250,10 @@ class TrajectoryTransformer(TransformerMixin, BaseEstimator):
             return [self.transformer_.transform(x) for x in X]
         return self.transformer_.transform(X)
 
+    @available_if(lambda self: hasattr(self.transformer, "inverse_transform"))
     def inverse_transform(self, X):
-        """Undo ``transform`` for each trajectory (or the array) of ``X``, if
-        ``transformer`` has an ``inverse_transform``.
+        """Undo ``transform`` for each trajectory (or the array) of ``X``;
+        only if ``transformer`` has an ``inverse_transform``.
 
         Parameters
         ----------

@@ -114,6 +114,14 @@ def test_trajectories_are_transformed_as_their_states_together():
         wrapped.transform([data.trajectories[0], data.trajectories[1][:, :80]])
 
 
+def test_inverse_transform_only_where_the_transformer_has_one():
+    from sklearn.feature_selection import VarianceThreshold
+    from sklearn.preprocessing import PolynomialFeatures
+
+    assert hasattr(TrajectoryTransformer(VarianceThreshold()), "inverse_transform")
+    assert not hasattr(TrajectoryTransformer(PolynomialFeatures()), "inverse_transform")
+
+
 def test_the_transformer_passed_is_left_unfitted():
     scaler = StandardScaler()
     TrajectoryTransformer(scaler).fit([np.random.RandomState(0).normal(size=(9, 2))])
