@@ -864,7 +864,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         variance = _squared_spread(states) / states.size
         advice = ""
         # Near unit variance the weight already means what it says.
-        if self.reconstruction_weight > 0 and not 0.5 <= variance <= 2:
+        if self.reconstruction_weight > 0 and 0 < variance and not 0.5 <= variance <= 2:
             # The loss is a mean squared error, so it scales with the variance.
             advice = (
                 f" The states vary {variance:.3g} per feature on average, so "
