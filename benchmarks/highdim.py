@@ -515,6 +515,7 @@ def _rd3(name: str, **params):
 SYSTEMS = {
     "rd2": lambda seed, s, c: reaction_diffusion(seed, 2, s["reaction_diffusion"], c),
     "rd3": lambda seed, s, c: reaction_diffusion(seed, 3, s["reaction_diffusion"], c),
+    "rd3_50_epochs": _rd3("_50_epochs", max_epochs=50),
     "rd3_free": _rd3("_free", **FREE_LATENT),
     "rd3_free_b64": _rd3("_free_b64", **FREE_LATENT, batch_size=64),
     "rd3_scale": _rd3("_scale", **SCALED_LATENT),
