@@ -218,11 +218,12 @@ class TrajectoryTransformer(TransformerMixin, BaseEstimator):
         Raises
         ------
         ValueError
-            If a trajectory is not a finite 2-D array or its width differs
+            If a trajectory is not a 2-D array, holds inf or NaN (NaN is let
+            through when ``transformer`` allows it) or its width differs
             from the first one's (naming its index).
         """
         if is_trajectory_list(X):
-            X = np.concatenate(check_trajectories(X, dtype=_FLOAT_DTYPES))
+            X = np.concatenate(self._check_trajectories(X))
         self.transformer_ = clone(self.transformer).fit(X)
         return self
 
@@ -244,9 +245,7 @@ class TrajectoryTransformer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         if is_trajectory_list(X):
-            X = check_trajectories(
-                X, n_features=self.n_features_in_, dtype=_FLOAT_DTYPES
-            )
+            X = self._check_trajectories(X, n_features=self.n_features_in_)
             return [self.transformer_.transform(x) for x in X]
         return self.transformer_.transform(X)
 
@@ -266,9 +265,20 @@ class TrajectoryTransformer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         if is_trajectory_list(X):
-            X = check_trajectories(X, dtype=_FLOAT_DTYPES)
+            X = self._check_trajectories(X)
             return [self.transformer_.inverse_transform(x) for x in X]
         return self.transformer_.inverse_transform(X)
+
+    def _check_trajectories(self, X, n_features: int | None = None) -> list:
+        """Each trajectory as a float array; NaN only where ``transformer``
+        takes it (an imputer, say), as an array would be passed to it."""
+        allow_nan = self.transformer.__sklearn_tags__().input_tags.allow_nan
+        return check_trajectories(
+            X,
+            n_features=n_features,
+            dtype=_FLOAT_DTYPES,
+            ensure_all_finite="allow-nan" if allow_nan else True,
+        )
 
     def get_feature_names_out(self, input_features=None):
         """The fitted transformer's output feature names."""

@@ -23,7 +23,11 @@ def is_trajectory_list(X) -> bool:
 
 
 def check_trajectories(
-    trajectories, *, n_features: int | None = None, dtype=np.float64
+    trajectories,
+    *,
+    n_features: int | None = None,
+    dtype=np.float64,
+    ensure_all_finite: bool | str = True,
 ) -> list[np.ndarray]:
     """Validate a list of trajectories, naming the offending index on error.
 
@@ -34,6 +38,8 @@ def check_trajectories(
         Required width (the one seen in ``fit``).
     dtype : numpy dtype or list of them
         Output dtype (a list keeps the dtypes in it, as ``check_array``).
+    ensure_all_finite : bool or "allow-nan", default=True
+        As in ``check_array``: ``"allow-nan"`` lets NaN through, not inf.
 
     Returns
     -------
@@ -44,7 +50,9 @@ def check_trajectories(
     checked = []
     for index, trajectory in enumerate(trajectories):
         try:
-            array = check_array(trajectory, dtype=dtype, ensure_all_finite=True)
+            array = check_array(
+                trajectory, dtype=dtype, ensure_all_finite=ensure_all_finite
+            )
         except ValueError as error:
             raise ValueError(f"trajectory {index}: {error}") from error
         expected = checked[0].shape[1] if n_features is None and checked else n_features

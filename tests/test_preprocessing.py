@@ -114,6 +114,20 @@ def test_trajectories_are_transformed_as_their_states_together():
         wrapped.transform([data.trajectories[0], data.trajectories[1][:, :80]])
 
 
+def test_nan_in_trajectories_only_where_the_transformer_takes_it():
+    from sklearn.decomposition import PCA
+    from sklearn.impute import SimpleImputer
+
+    trajectories = [np.array([[1.0, np.nan], [3.0, 4.0]]), np.array([[5.0, 6.0]])]
+    imputed = TrajectoryTransformer(SimpleImputer()).fit(trajectories)
+    np.testing.assert_allclose(imputed.transform(trajectories)[0], [[1, 5], [3, 4]])
+    with pytest.raises(ValueError, match="trajectory 0: Input contains NaN"):
+        TrajectoryTransformer(PCA()).fit(trajectories)
+    trajectories[1][0, 0] = np.inf  # inf is refused even by an imputer
+    with pytest.raises(ValueError, match="trajectory 1: Input contains infinity"):
+        imputed.transform(trajectories)
+
+
 def test_inverse_transform_only_where_the_transformer_has_one():
     from sklearn.feature_selection import VarianceThreshold
     from sklearn.preprocessing import PolynomialFeatures
