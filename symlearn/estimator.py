@@ -22,6 +22,7 @@ from skorch.callbacks import LRScheduler
 from torch.optim.lr_scheduler import CosineAnnealingLR
 
 from symlearn import metrics
+from symlearn._fitted import forget_fit
 from symlearn.groups import (
     available_groups,
     covariance_preserving_part,
@@ -619,12 +620,12 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             self._validate_params()
             self._continue_fit(X)
         else:
-            self._forget_fit()
+            forget_fit(self)
             try:
                 self._validate_params()
                 self._fit_afresh(X)
             except BaseException:
-                self._forget_fit()  # a fit that raises leaves no partial model
+                forget_fit(self)  # a fit that raises leaves no partial model
                 raise
         self.fit_time_ = time.perf_counter() - start
         return self
@@ -714,10 +715,10 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             self._train(net, windows, seed=0, resume=True)  # seed: RNG is restored
             self._adopt(net, windows)
         except TrainingDivergedError as error:
-            self._forget_fit()
+            forget_fit(self)
             raise TrainingDivergedError(f"{error}; no model was kept") from None
         except BaseException:
-            self._forget_fit()
+            forget_fit(self)
             raise
         self._warn_if_poorly_reconstructed(windows.states)
 
@@ -730,13 +731,6 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         schedule.T_max, schedule.last_epoch = self.max_epochs, -1
         for group in net.optimizer_.param_groups:
             group["lr"] = group["initial_lr"]
-
-    def _forget_fit(self) -> None:
-        """Remove every fitted attribute (sklearn's trailing-underscore ones)."""
-        for name in [
-            k for k in vars(self) if k.endswith("_") and not k.startswith("_")
-        ]:
-            delattr(self, name)
 
     def _check_input_shape(self, n_features: int) -> None:
         if self.input_shape is not None:

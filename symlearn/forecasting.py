@@ -6,6 +6,7 @@ from sklearn.utils import check_array
 from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.validation import check_is_fitted
 
+from symlearn._fitted import forget_fit_on_error
 from symlearn.sindy import LatentSINDy
 from symlearn.windows import as_trajectories, check_time, time_step
 
@@ -77,6 +78,7 @@ class LatentForecaster(BaseEstimator):
         self.dynamics = dynamics
         self.prefit = prefit
 
+    @forget_fit_on_error
     def fit(self, X, t, X_dot=None):
         """Fit the discoverer (unless ``prefit``) and the latent dynamics.
 

@@ -13,6 +13,7 @@ from sklearn.utils import check_array
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
+from symlearn._fitted import forget_fit_on_error
 from symlearn.equivariance import (
     EquivariantSTLSQ,
     equivariance_constraints,
@@ -183,6 +184,7 @@ class LatentSINDy(BaseEstimator):
         self.constraint_tol = constraint_tol
         self.feature_names = feature_names
 
+    @forget_fit_on_error
     def fit(self, Z, t, Z_dot=None):
         """Fit the equations.
 

@@ -13,6 +13,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from torch.func import jvp
 
+from symlearn._fitted import forget_fit_on_error
 from symlearn.estimator import _seeded_torch, _torch_seed
 from symlearn.forecasting import LatentForecaster
 from symlearn.nn.autoencoders import ACTIVATIONS, make_mlp
@@ -149,6 +150,7 @@ class SINDyAutoencoder(TransformerMixin, BaseEstimator):
         self.lr = lr
         self.random_state = random_state
 
+    @forget_fit_on_error
     def fit(self, X, t, X_dot=None):
         """Train the autoencoder and the latent equations.
 

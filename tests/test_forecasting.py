@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 from conftest import small_discoverer
+from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import GridSearchCV
 
@@ -85,3 +86,10 @@ def test_bad_input_raises_clear_errors(pendulum):
         model.predict(np.zeros((1, 2)), 2.5)
     with pytest.raises(ValueError, match="trajectory 1 has 1 state.*the 2 needed"):
         model.score([pendulum.trajectories[0], pendulum.trajectories[1][:1]])
+    # a failed refit leaves no fitted model, not the last fit's beside this one's
+    with pytest.raises(ValueError, match="X_dot must have the same trajectory"):
+        model.fit(
+            pendulum.trajectories, pendulum.t, [d[:-1] for d in pendulum.trajectories]
+        )
+    with pytest.raises(NotFittedError):
+        model.predict(np.zeros((1, 2)), 5)

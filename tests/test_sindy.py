@@ -152,6 +152,15 @@ def test_sindy_rejects_bad_time_and_derivatives():
         LatentSINDy(generators=np.eye(3)).fit(Z, 0.1)
 
 
+def test_a_failed_fit_leaves_no_fitted_model():
+    Z = np.random.RandomState(0).normal(size=(30, 2))
+    model = LatentSINDy().fit(Z, 0.1)
+    with pytest.raises(ValueError, match="center has shape"):
+        model.set_params(center=[0.0, 0.0, 0.0]).fit(Z, 0.1)
+    with pytest.raises(sklearn.exceptions.NotFittedError):
+        model.predict(Z)
+
+
 def test_a_search_scores_latent_sindy_with_the_fits_time_step():
     from sklearn.model_selection import GridSearchCV, KFold
 

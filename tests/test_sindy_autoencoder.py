@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from sklearn.exceptions import NotFittedError
 
 from symlearn.sindy_autoencoder import SINDyAutoencoder
 
@@ -47,5 +48,8 @@ def test_sindy_autoencoder_thresholding_removes_terms(circles):
 
 def test_sindy_autoencoder_rejects_bad_derivatives(circles):
     X, X_dot, t = circles
+    model = SINDyAutoencoder(hidden_sizes=(8,), max_epochs=1).fit(X, t, X_dot)
     with pytest.raises(ValueError, match="X_dot must have the shapes of X"):
-        SINDyAutoencoder(max_epochs=1).fit(X, t, [x[:-1] for x in X_dot])
+        model.fit(X, t, [x[:-1] for x in X_dot])
+    with pytest.raises(NotFittedError):  # not the last fit's model
+        model.transform(X[0])
