@@ -825,9 +825,9 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         # As training saw them: a state in two windows counts twice.
         latents = encoded[windows.index.ravel()]
         self.center_ = (
-            np.zeros(self.latent_dim) if net.keep_origin else latents.mean(axis=0)
+            np.zeros(latents.shape[1]) if net.keep_origin else latents.mean(axis=0)
         )
-        if self.project_generators and self.group is None:
+        if self.project_generators and net.generator_.learnable:
             mask = net.generator_.mask.detach().cpu().numpy()
             generators = self._keep_latent_covariance(generators, latents, mask)
         self.generators_ = generators
@@ -1124,7 +1124,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         X : same form as ``Z`` with ``n_features_in_`` features
         """
         check_is_fitted(self)
-        return self._map_states(Z, self.net_.module_.decode, self.latent_dim, "Z")
+        return self._map_states(Z, self.net_.module_.decode, self._latent_dim, "Z")
 
     def transform_derivatives(self, X, X_dot):
         """Latent velocities by the chain rule: ``z_dot = J_E(x) x_dot``.
@@ -1220,7 +1220,7 @@ or a number for one generator
         with _seeded_torch(self.net_.device, _torch_seed(random_state)):
             coefficients = self.net_.generator_.sample_coefficients(n)
         coefficients = coefficients.cpu().double()
-        if self.normalize_generators == "action":
+        if self.net_.generator_.unit_action:
             action = torch.as_tensor(self.generator_action_)
             coefficients = divide_by_action(coefficients, action)
         return coefficients.numpy()
@@ -1269,7 +1269,7 @@ or a number for one generator
         latents = (
             np.concatenate(Z)
             if is_trajectory_list(Z)
-            else Z.reshape(-1, self.latent_dim)
+            else Z.reshape(-1, self._latent_dim)
         )
         g_per_state = np.repeat(g, sizes, axis=0)
         moved = self._act(g_per_state, latents)
@@ -1320,7 +1320,7 @@ or a number for one generator
         reconstruction = metrics.relative_reconstruction_error(
             flat, self._run(self.net_.module_.decode, Z)
         )
-        Z = Z.reshape(len(windows), -1, self.latent_dim).astype(np.float64)
+        Z = Z.reshape(len(windows), -1, self._latent_dim).astype(np.float64)
         coefficients = metrics.full_group_coefficients(
             self.generators_, len(windows), random_state=rng
         )
@@ -1336,11 +1336,16 @@ or a number for one generator
         )
         return -float(reconstruction + closure)
 
+    @property
+    def _latent_dim(self) -> int:
+        """The fitted latent's width: ``latent_dim`` may have been set since."""
+        return self.center_.shape[0]
+
     def get_feature_names_out(self, input_features=None):
         """Latent names ``z0..z{k-1}``."""
         check_is_fitted(self)
         _check_feature_names_in(self, input_features, generate_names=False)
-        return np.asarray([f"z{i}" for i in range(self.latent_dim)], dtype=object)
+        return np.asarray([f"z{i}" for i in range(self._latent_dim)], dtype=object)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

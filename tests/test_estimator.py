@@ -477,6 +477,24 @@ def test_warm_start_keeps_the_first_fits_lr_schedule(pendulum):
     np.testing.assert_allclose(lrs[3:], fresh.history_[:, "event_lr"], rtol=1e-6)
 
 
+def test_a_fitted_model_ignores_parameters_set_after_fit(pendulum):
+    # Its methods read the fitted model, as a warm start keeps it too.
+    X = pendulum.states
+    est = small_discoverer(latent_dim=2, normalize_generators="action").fit(X)
+    Z, score = est.transform(X), est.score(X)
+    coefficients = est.sample_coefficients(5, random_state=0)
+    est.set_params(latent_dim=1, normalize_generators=False, warm_start=True)
+    assert list(est.get_feature_names_out()) == ["z0", "z1"]
+    assert est.inverse_transform(Z).shape == X.shape
+    assert est.score(X) == score
+    assert est.apply_group(X, np.ones((len(X), 1))).shape == X.shape
+    np.testing.assert_array_equal(
+        est.sample_coefficients(5, random_state=0), coefficients
+    )
+    est.fit(X)  # continued with the fitted latent
+    assert est.transform(X).shape == Z.shape
+
+
 @pytest.mark.parametrize("normalize", [True, False, "action"])
 def test_normalize_generators(pendulum, normalize):
     est = small_discoverer(n_generators=2, normalize_generators=normalize)
