@@ -372,9 +372,9 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
     Attributes
     ----------
     generators_ : ndarray of shape (n_generators, latent_dim, latent_dim)
-        The discovered (or fixed) Lie algebra basis.
+        The discovered (or fixed) Lie algebra basis, float64.
     center_ : ndarray of shape (latent_dim,)
-        The latent point the group acts about.
+        The latent point the group acts about, float64.
     generator_action_ : ndarray of shape (n_generators,)
         How far each generator moves the training latents relative to their
         spread: ``sqrt(mean ||L_i (z - c)||^2 / mean ||z - c||^2)``. With
@@ -813,7 +813,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         """Make a trained net the estimator's model."""
         self.net_ = net
         self.history_ = net.history_
-        generators = net.generator_.masked_basis().detach().cpu().numpy()
+        generators = net.generator_.masked_basis().detach().cpu().double().numpy()
         try:
             encoded = self._run(net.module_.encode, windows.states)
             reconstruction_error = self._reconstruction_error(windows.states, encoded)
@@ -825,7 +825,9 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         # As training saw them: a state in two windows counts twice.
         latents = encoded[windows.index.ravel()]
         self.center_ = (
-            np.zeros(latents.shape[1]) if net.keep_origin else latents.mean(axis=0)
+            np.zeros(latents.shape[1])
+            if net.keep_origin
+            else latents.mean(axis=0).astype(np.float64)
         )
         if self.project_generators and net.generator_.learnable:
             mask = net.generator_.mask.detach().cpu().numpy()
@@ -988,7 +990,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             return generators
         centered = latents.astype(np.float64) - self.center_
         covariance = centered.T @ centered / len(centered)
-        projected = generators.astype(np.float64)
+        projected = generators.copy()
         for number in rotation_like:  # one that cannot be projected stops no other
             try:
                 projected[number] = covariance_preserving_part(

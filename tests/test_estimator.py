@@ -501,6 +501,8 @@ def test_normalize_generators(pendulum, normalize):
     norms = np.linalg.norm(est.fit(pendulum.trajectories).generators_, axis=(1, 2))
     assert np.allclose(norms, 1.0, atol=1e-5) == (normalize is not False)
     assert est.net_.generator_.unit_action == (normalize == "action")
+    # float64 whether or not the generators were projected
+    assert est.generators_.dtype == est.center_.dtype == np.float64
 
 
 def test_score_of_a_group_that_overflows_is_minus_infinity():
