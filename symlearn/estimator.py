@@ -86,10 +86,21 @@ def _restart_seeds(random_state, n_init: int) -> list[int]:
 
 @contextmanager
 def _seeded_torch(device: str, seed: int):
-    """Seed torch's RNG for the block only, restoring the global state after."""
-    fork_devices = [torch.device(device)] if str(device).startswith("cuda") else []
+    """Seed the CPU's and ``device``'s RNGs for the block only, restoring
+    their state after; ``torch.manual_seed`` would also reseed every other
+    GPU for good."""
+    device = torch.device(device)
+    cuda_index = None
+    if device.type == "cuda":
+        cuda_index = (
+            torch.cuda.current_device() if device.index is None else device.index
+        )
+    fork_devices = [] if cuda_index is None else [cuda_index]
     with torch.random.fork_rng(devices=fork_devices, device_type="cuda"):
-        torch.manual_seed(seed)
+        torch.default_generator.manual_seed(seed)
+        if cuda_index is not None:
+            with torch.cuda.device(cuda_index):
+                torch.cuda.manual_seed(seed)
         yield
 
 

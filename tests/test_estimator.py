@@ -137,6 +137,16 @@ def test_fit_leaves_global_rngs_untouched(pendulum):
     np.testing.assert_array_equal(np.random.get_state()[1], numpy_state)  # noqa: NPY002
 
 
+def test_a_cpu_fit_leaves_the_gpus_rngs_alone(pendulum, monkeypatch):
+    # torch.manual_seed would reseed every GPU, which fork_rng does not restore
+    reseeded = []
+    monkeypatch.setattr(torch.cuda, "manual_seed_all", reseeded.append)
+    monkeypatch.setattr(torch.cuda, "manual_seed", reseeded.append)
+    est = small_discoverer(device="cpu").fit(pendulum.trajectories)
+    est.sample_coefficients(3, random_state=0)
+    assert reseeded == []
+
+
 @pytest.mark.parametrize("dump", ["pickle", "joblib"])
 def test_pickle_round_trip(pendulum, tmp_path, dump):
     est = small_discoverer(spectral_norm=True).fit(pendulum.trajectories)
