@@ -26,6 +26,7 @@ import numpy as np
 from scipy.linalg import expm, orth, svdvals
 from scipy.optimize import least_squares
 from scipy.sparse.csgraph import connected_components
+from scipy.spatial.distance import pdist, squareform
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import StratifiedKFold, cross_val_score
@@ -429,10 +430,11 @@ def maximum_mean_discrepancy(A: np.ndarray, B: np.ndarray) -> float:
     A = _check_samples(A, "A")
     B = _check_samples(B, "B")
     _check_same_width(A, B, "A", "B")
-    pooled = np.vstack([A, B])
-    sq_dist = np.sum((pooled[:, None, :] - pooled[None, :, :]) ** 2, axis=-1)
-    bandwidth_sq = np.median(sq_dist[np.triu_indices(len(pooled), k=1)])
-    kernel = np.exp(-sq_dist / max(bandwidth_sq, np.finfo(float).tiny))
+    # The n^2 distances, not the n^2 x d differences, are held in memory.
+    pair_sq_dist = pdist(np.vstack([A, B]), "sqeuclidean")
+    bandwidth_sq = np.median(pair_sq_dist)
+    kernel = squareform(np.exp(-pair_sq_dist / max(bandwidth_sq, np.finfo(float).tiny)))
+    np.fill_diagonal(kernel, 1.0)  # each point's distance to itself is 0
     n_a = len(A)
     k_aa = kernel[:n_a, :n_a].mean()
     k_bb = kernel[n_a:, n_a:].mean()
