@@ -1,5 +1,7 @@
 """``LatentForecaster``: encode, roll a latent dynamics model forward, decode."""
 
+import warnings
+
 import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_array
@@ -93,7 +95,9 @@ class LatentForecaster(BaseEstimator):
             splits ``y`` (and array fit parameters as long as ``X``) with the
             trajectories, and rejects a numpy scalar.
         X_dot : same form as ``X``, default=None
-            Time derivatives of the states.
+            Time derivatives of the states, for a dynamics model with
+            ``simulate``; a regressor fits steps and ignores them, with a
+            warning.
 
         Returns
         -------
@@ -123,6 +127,13 @@ class LatentForecaster(BaseEstimator):
             Z_dot = None if rates is None else self._encode_rates(trajectories, rates)
             dynamics.fit(Z, t, Z_dot)
         else:
+            if rates is not None:
+                warnings.warn(
+                    f"X_dot is ignored: dynamics={type(dynamics).__name__}() is "
+                    "fitted to the latent steps z[t+1] - z[t], not to derivatives",
+                    UserWarning,
+                    stacklevel=3,
+                )
             inputs = np.concatenate([z[:-1] for z in Z])
             steps = np.concatenate([np.diff(z, axis=0) for z in Z])
             dynamics.fit(inputs, steps)

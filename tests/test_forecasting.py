@@ -86,6 +86,8 @@ def test_bad_input_raises_clear_errors(pendulum):
         model.predict(np.zeros((1, 2)), 2.5)
     with pytest.raises(ValueError, match="trajectory 1 has 1 state.*the 2 needed"):
         model.score([pendulum.trajectories[0], pendulum.trajectories[1][:1]])
+    with pytest.warns(UserWarning, match=r"X_dot is ignored: dynamics=Ridge\(\)"):
+        model.fit(pendulum.trajectories, pendulum.t, pendulum.trajectories)
     # a failed refit leaves no fitted model, not the last fit's beside this one's
     with pytest.raises(ValueError, match="X_dot must have the same trajectory"):
         model.fit(
