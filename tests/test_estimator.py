@@ -371,6 +371,7 @@ def test_bad_input_raises_a_clear_error(X, match):
     [
         ({"latent_dim": 0}, "latent_dim"),
         ({"latent_dim": 3}, "latent_dim=3 is larger"),
+        ({"hidden_sizes": (8, 1)}, r"latent_dim=2 is larger than hidden_sizes\[-1\]=1"),
         ({"group": "so7"}, "group='so7'"),
         ({"group": "so3"}, "group='so3'"),
         ({"autoencoder": "conv"}, "autoencoder"),

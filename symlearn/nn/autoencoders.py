@@ -262,6 +262,17 @@ def _latent_head(
     collapsing or stretching the latent to fool the discriminator.
     """
     last_width = hidden_sizes[-1] if hidden_sizes else in_features
+    if latent_dim > last_width:
+        width = (
+            f"hidden_sizes[-1]={last_width}"
+            if hidden_sizes
+            else f"the {in_features} features it maps from"
+        )
+        raise ValueError(
+            f"latent_dim={latent_dim} is larger than {width}: the encoder's "
+            "orthogonal map to the latent cannot be onto it; widen hidden_sizes "
+            "or lower latent_dim"
+        )
     return [
         make_mlp(in_features, hidden_sizes, None, activation),
         OrthogonalLinear(last_width, latent_dim),
