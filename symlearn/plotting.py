@@ -6,7 +6,11 @@ import numpy as np
 from scipy.linalg import expm
 from sklearn.utils.validation import check_is_fitted
 
-from symlearn.metrics import rotation_half_period, rotation_likeness
+from symlearn.metrics import (
+    ROTATION_LIKENESS_THRESHOLD,
+    rotation_half_period,
+    rotation_likeness,
+)
 from symlearn.windows import is_trajectory_list
 
 
@@ -18,7 +22,7 @@ def _axes(ax):
 
 def _turns(generator: np.ndarray) -> bool:
     """Whether the generator is rotation-like enough to draw whole periods."""
-    return rotation_likeness(generator) < 0.5
+    return rotation_likeness(generator) < ROTATION_LIKENESS_THRESHOLD
 
 
 def _latent_view(

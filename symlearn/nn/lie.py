@@ -124,13 +124,6 @@ class LieAlgebraGenerator(nn.Module):
             self.basis.dtype
         )
 
-    def group_elements(self, coefficients: torch.Tensor) -> torch.Tensor:
-        """``expm(sum_i w_i L_i)`` for each row of ``(n, c)`` coefficients.
-
-        Returns shape ``(n, k, k)``.
-        """
-        return _group_elements(self.masked_basis(), coefficients)
-
     def forward(
         self,
         z: torch.Tensor,
