@@ -515,6 +515,12 @@ def _rd3(name: str, **params):
 SYSTEMS = {
     "rd2": lambda seed, s, c: reaction_diffusion(seed, 2, s["reaction_diffusion"], c),
     "rd3": lambda seed, s, c: reaction_diffusion(seed, 3, s["reaction_diffusion"], c),
+    # Rows *_50_epochs (reaction-diffusion, 40 batches an epoch) and
+    # object_125_epochs (16 batches): 2,000 optimiser steps where the default
+    # 25 epochs give 1,000 and 400.
+    "rd2_50_epochs": lambda seed, s, c: reaction_diffusion(
+        seed, 2, s["reaction_diffusion"], c, name="_50_epochs", max_epochs=50
+    ),
     "rd3_50_epochs": _rd3("_50_epochs", max_epochs=50),
     "rd3_free": _rd3("_free", **FREE_LATENT),
     "rd3_free_b64": _rd3("_free_b64", **FREE_LATENT, batch_size=64),
@@ -546,6 +552,9 @@ SYSTEMS = {
     ),
     "object_50_epochs": lambda seed, s, _: rotating_object(
         seed, s["rotating_object"], False, name="_50_epochs", max_epochs=50
+    ),
+    "object_125_epochs": lambda seed, s, _: rotating_object(
+        seed, s["rotating_object"], False, name="_125_epochs", max_epochs=125
     ),
     "object_weighted": lambda seed, s, _: rotating_object(
         seed, s["rotating_object"], False, name="_weighted", **WEIGHTED_OBJECT
