@@ -133,6 +133,11 @@ def load_data(path: str | Path) -> np.ndarray | list[np.ndarray]:
     )
 
 
+def _epochs(text: str) -> int | str:
+    """argparse type of ``--epochs``: an integer >= 1 or "auto"."""
+    return text if text == "auto" else _positive_int(text)
+
+
 def _positive_int(text: str) -> int:
     """argparse type: an integer >= 1."""
     try:
@@ -239,7 +244,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="symlearn", description="Latent space symmetry discovery (LaLiGAN)."
     )
     shared = argparse.ArgumentParser(add_help=False)
-    shared.add_argument("--epochs", type=int, help="max_epochs")
+    shared.add_argument(
+        "--epochs", type=_epochs, help='max_epochs: an integer >= 1 or "auto"'
+    )
     shared.add_argument("--seed", type=int, default=0)
     shared.add_argument(
         "--threads", type=_positive_int, default=1, help="torch threads"

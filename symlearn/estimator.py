@@ -2,6 +2,7 @@
 delegate training to it, and keep the trained modules for inference."""
 
 import copy
+import math
 import time
 import warnings
 from contextlib import contextmanager
@@ -44,6 +45,7 @@ from symlearn.training import (
     SequentialThresholding,
     TrainingDivergedError,
 )
+from symlearn.training.net import n_batches
 from symlearn.windows import StateWindows, check_trajectories, is_trajectory_list
 
 AUTOENCODERS = {
@@ -61,6 +63,11 @@ _ERROR_CHUNK_VALUES = 2**22
 _SCORE_MAX_WINDOWS = 1000
 # ``batch_size="auto"``: this many windows per batch, or all when fewer.
 _AUTO_BATCH_SIZE = 256
+# ``max_epochs="auto"``: epochs enough for this many optimiser steps, and at
+# least the default 25. The rotating object's 16 batches an epoch give 400
+# steps in 25 epochs, the pendulum benchmark's 390 give 9,750.
+_AUTO_STEPS = 2000
+_AUTO_MIN_EPOCHS = 25
 # ``fit`` warns above this ``reconstruction_error_``: the decoder then
 # explains less than half of the states' variance.
 _MAX_RECONSTRUCTION_ERROR = 0.5
@@ -293,8 +300,11 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         Epochs between thresholdings, the first after this many epochs (not
         after the first, when the generators are still close to their random
         start; the masks are permanent).
-    max_epochs : int, default=25
-        Epochs of adversarial training.
+    max_epochs : int or "auto", default=25
+        Epochs of adversarial training. ``"auto"``: enough for 2,000
+        optimiser steps and at least 25, ``max(25, ceil(2000 / batches per
+        epoch))``; a small data set with few batches an epoch gets more
+        epochs (the rotating object's 16 batches: 125).
     refine_epochs : int, default=10
         Epochs fitting the decoder alone to the frozen encoder after the
         adversarial training, with a learning rate decaying from ``lr`` to 0.
@@ -458,7 +468,10 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         "project_generators": ["boolean"],
         "threshold": [Interval(Real, 0, 1, closed="left")],
         "threshold_every": [Interval(Integral, 1, None, closed="left")],
-        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "max_epochs": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
         "batch_size": [
             Interval(Integral, 2, None, closed="left"),
             StrOptions({"auto"}),
@@ -665,19 +678,22 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         )
         _check_not_constant(windows)
         batch_size = self._batch_size(len(windows))
+        epochs = self._n_epochs(len(windows), batch_size)
         fixed_basis = self._fixed_basis()
         device = _resolve_device(self.device)
         seeds = _restart_seeds(self.random_state, self.n_init)
         scores = np.full(self.n_init, -np.inf)
         best = None
         for restart, seed in enumerate(seeds):
-            net = self._build_net(windows.shape, batch_size, fixed_basis, device)
+            net = self._build_net(
+                windows.shape, batch_size, epochs, fixed_basis, device
+            )
             if self.verbose == 1 and self.n_init > 1:
                 net.set_params(
                     callbacks__progress_bar__desc=f"restart {restart + 1}/{self.n_init}"
                 )
             try:
-                self._train(net, windows, seed)
+                self._train(net, windows, seed, epochs)
                 self._adopt(net, windows)
             except TrainingDivergedError as error:
                 if self.n_init == 1:
@@ -715,15 +731,17 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
                 f"warm_start=True: the fitted batch_size={net.batch_size} is larger "
                 f"than the {len(windows)} windows of X"
             )
+        epochs = self._n_epochs(len(windows), net.batch_size)
         # The net keeps the first fit's schedule, whatever lr_schedule is now.
         if "lr_schedule" in dict(net.callbacks_):
-            self._restart_cosine_schedule(net)
+            self._restart_cosine_schedule(net, epochs)
         if "progress_bar" in dict(net.callbacks_):  # not "restart k/n" of the fit
             dict(net.callbacks_)["progress_bar"].desc = "continued"
         # From here on the net changes in place: whatever is raised, the
         # estimator keeps no half-continued model.
         try:
-            self._train(net, windows, seed=0, resume=True)  # seed: RNG is restored
+            # seed: the RNG state is restored
+            self._train(net, windows, seed=0, epochs=epochs, resume=True)
             self._adopt(net, windows)
         except TrainingDivergedError as error:
             forget_fit(self)
@@ -733,13 +751,13 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             raise
         self._warn_if_poorly_reconstructed(windows.states)
 
-    def _restart_cosine_schedule(self, net: LaLiGANNet) -> None:
-        """Anneal the continued epochs from ``lr`` to 0 over ``max_epochs``,
+    def _restart_cosine_schedule(self, net: LaLiGANNet, epochs: int) -> None:
+        """Anneal the continued epochs from ``lr`` to 0 over ``epochs``,
         as a fresh fit would, instead of going on round the first fit's
         cosine (which starts where it ended, at 0, and climbs back)."""
         schedule = dict(net.callbacks_)["lr_schedule"]
         # skorch passes the callback's extra attributes on to the scheduler.
-        schedule.T_max, schedule.last_epoch = self.max_epochs, -1
+        schedule.T_max, schedule.last_epoch = epochs, -1
         for group in net.optimizer_.param_groups:
             group["lr"] = group["initial_lr"]
 
@@ -790,16 +808,30 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             )
         return self.batch_size
 
+    def _n_epochs(self, n_windows: int, batch_size: int) -> int:
+        """``max_epochs``, with ``"auto"`` resolved for this data."""
+        if self.max_epochs != "auto":
+            return self.max_epochs
+        steps_per_epoch = n_batches(n_windows, batch_size)
+        return max(_AUTO_MIN_EPOCHS, math.ceil(_AUTO_STEPS / steps_per_epoch))
+
     def _train(
-        self, net: LaLiGANNet, windows: np.ndarray, seed: int, *, resume: bool = False
+        self,
+        net: LaLiGANNet,
+        windows: np.ndarray,
+        seed: int,
+        epochs: int,
+        *,
+        resume: bool = False,
     ) -> None:
-        """Adversarial epochs, then the decoder refinement, seeded by ``seed``
-        or, with ``resume``, continuing from where the net's last fit stopped."""
+        """``epochs`` adversarial epochs, then the decoder refinement, seeded
+        by ``seed`` or, with ``resume``, continuing from where the net's last
+        fit stopped."""
         epochs_before = len(net.history_) if resume else 0
         with _seeded_torch(net.device, seed):
             if resume:
                 net.restore_training_state()
-                net.max_epochs = self.max_epochs
+                net.max_epochs = epochs
                 net.partial_fit(windows)
             else:
                 net.fit(windows)
@@ -812,9 +844,9 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
                 "training; try a smaller lr"
             )
         done = len(net.history_) - epochs_before
-        if done < self.max_epochs:
+        if done < epochs:
             warnings.warn(
-                f"training was interrupted after {done} of {self.max_epochs} epochs; "
+                f"training was interrupted after {done} of {epochs} epochs; "
                 "the model is kept as it was (fit with warm_start=True to continue)",
                 UserWarning,
                 stacklevel=4,
@@ -909,6 +941,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         self,
         windows_shape: tuple[int, int, int],
         batch_size: int,
+        epochs: int,
         fixed_basis,
         device: str,
     ) -> LaLiGANNet:
@@ -927,7 +960,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             }
         callbacks = [("divergence_guard", DivergenceGuard())]
         if self.lr_schedule == "cosine":
-            schedule = LRScheduler(CosineAnnealingLR, T_max=self.max_epochs)
+            schedule = LRScheduler(CosineAnnealingLR, T_max=epochs)
             callbacks.append(("lr_schedule", schedule))
         if self.threshold > 0:
             callbacks.append(
@@ -978,7 +1011,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             keep_origin=self.keep_origin,
             anchor_weight=self.anchor_weight,
             isotropic_anchor=self.latent_norm == "scale",
-            max_epochs=self.max_epochs,
+            max_epochs=epochs,
             batch_size=batch_size,
             callbacks=callbacks,
             device=device,

@@ -4,7 +4,7 @@ import joblib
 import numpy as np
 import pytest
 
-from symlearn.cli import load_data, main
+from symlearn.cli import build_parser, load_data, main
 
 # Tiny networks and two epochs keep a `discover` run well under a second.
 FAST = ["--epochs", "2", "--hidden-sizes", "16", "16", "--batch-size", "32"]
@@ -132,6 +132,15 @@ def test_discover_wrong_input_shape_is_a_one_line_error(tmp_path, capsys):
     assert main([*argv, "--input-shape", "2", "6", "5"]) == 2
     error = capsys.readouterr().err
     assert "holds 60 values, but the data has n_features=72" in error
+
+
+def test_epochs_take_auto_or_a_positive_integer(capsys):
+    parser = build_parser()
+    assert parser.parse_args(["demo", "--epochs", "auto"]).epochs == "auto"
+    assert parser.parse_args(["demo", "--epochs", "7"]).epochs == 7
+    with pytest.raises(SystemExit):
+        parser.parse_args(["demo", "--epochs", "0"])
+    assert "--epochs: must be an integer >= 1, got '0'" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("command", ["demo", "discover"])

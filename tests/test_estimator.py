@@ -462,6 +462,23 @@ def test_cosine_schedule_anneals_the_generator_lr(pendulum):
     assert constant.net_.optimizer_.param_groups[0]["lr"] == 1e-2
 
 
+def test_auto_epochs_give_2000_optimiser_steps_and_at_least_25_epochs(
+    pendulum, monkeypatch
+):
+    auto = LatentSymmetryDiscoverer(max_epochs="auto")
+    assert auto._n_epochs(4096, 256) == 125  # the rotating object's 16 batches
+    assert auto._n_epochs(10_000, 256) == 52  # reaction-diffusion's 39
+    assert auto._n_epochs(100_000, 256) == 25  # 390 batches: the minimum
+    # A fit, with 360 steps for speed: 8 x 50 = 400 windows (gap 10) make
+    # 12 batches of 32, so 30 epochs, and a warm start 30 more.
+    monkeypatch.setattr("symlearn.estimator._AUTO_STEPS", 360)
+    est = small_discoverer(max_epochs="auto", refine_epochs=0, warm_start=True)
+    assert len(est.fit(pendulum.trajectories).history_) == 30
+    assert len(est.fit(pendulum.trajectories).history_) == 60
+    with pytest.raises(ValueError, match="max_epochs"):
+        LatentSymmetryDiscoverer(max_epochs="many").fit(pendulum.states)
+
+
 def test_warm_start_restarts_the_cosine_schedule(pendulum):
     params = dict(lr=1e-2, lr_schedule="cosine", refine_epochs=0)
     fresh = small_discoverer(max_epochs=4, **params).fit(pendulum.trajectories)
