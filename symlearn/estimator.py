@@ -65,7 +65,7 @@ _SCORE_MAX_WINDOWS = 1000
 _AUTO_BATCH_SIZE = 256
 # ``max_epochs="auto"``: epochs enough for this many optimiser steps, and at
 # least the default 25. The rotating object's 16 batches an epoch give 400
-# steps in 25 epochs, the pendulum benchmark's 390 give 9,750.
+# steps in 25 epochs, the pendulum benchmark's 382 give 9,550.
 _AUTO_STEPS = 2000
 _AUTO_MIN_EPOCHS = 25
 # ``fit`` warns above this ``reconstruction_error_``: the decoder then
