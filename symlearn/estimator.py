@@ -913,6 +913,12 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
                 f"{self.reconstruction_weight / variance:.3g} would weigh it as "
                 f"{self.reconstruction_weight:g} does those."
             )
+        steps = int(sum(self.history_[:, "train_batch_count"]))
+        if steps < _AUTO_STEPS:
+            advice += (
+                f" Training made {steps} optimiser steps; max_epochs='auto' "
+                f"makes at least {_AUTO_STEPS}."
+            )
         warnings.warn(
             f"the autoencoder reconstructs the training states poorly "
             f"(reconstruction_error_={self.reconstruction_error_:.3g}; 0 is "

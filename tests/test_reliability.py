@@ -362,6 +362,8 @@ def test_the_poor_reconstruction_warning_gives_the_states_variance(pendulum):
     message = str(record[0].message)
     assert f"vary {variance:.3g} per feature" in message
     assert f"; {1.0 / variance:.3g} would weigh it as 1 does" in message
+    # 2 epochs of 12 batches
+    assert "Training made 24 optimiser steps; max_epochs='auto'" in message
 
 
 def test_the_poor_reconstruction_warning_gives_no_rescaling_near_unit_variance(
