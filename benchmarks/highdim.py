@@ -515,9 +515,9 @@ def _rd3(name: str, **params):
 SYSTEMS = {
     "rd2": lambda seed, s, c: reaction_diffusion(seed, 2, s["reaction_diffusion"], c),
     "rd3": lambda seed, s, c: reaction_diffusion(seed, 3, s["reaction_diffusion"], c),
-    # Rows *_50_epochs (reaction-diffusion, 40 batches an epoch) and
-    # object_125_epochs (16 batches): 2,000 optimiser steps where the default
-    # 25 epochs give 1,000 and 400.
+    # Rows *_50_epochs (reaction-diffusion, 39 batches an epoch: 1,950
+    # optimiser steps where the default 25 epochs give 975) and
+    # object_125_epochs (16 batches: 2,000 steps where 25 epochs give 400).
     "rd2_50_epochs": lambda seed, s, c: reaction_diffusion(
         seed, 2, s["reaction_diffusion"], c, name="_50_epochs", max_epochs=50
     ),
