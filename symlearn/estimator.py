@@ -23,7 +23,7 @@ from skorch.callbacks import LRScheduler
 from torch.optim.lr_scheduler import CosineAnnealingLR
 
 from symlearn import metrics
-from symlearn._fitted import forget_fit
+from symlearn._fitted import forget_fit, forget_fit_on_error
 from symlearn.groups import (
     available_groups,
     covariance_preserving_part,
@@ -645,15 +645,12 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
             self._continue_fit(X)
         else:
             forget_fit(self)
-            try:
-                self._validate_params()
-                self._fit_afresh(X)
-            except BaseException:
-                forget_fit(self)  # a fit that raises leaves no partial model
-                raise
+            self._validate_params()
+            self._fit_afresh(X)
         self.fit_time_ = time.perf_counter() - start
         return self
 
+    @forget_fit_on_error  # a fit that raises leaves no partial model
     def _fit_afresh(self, X) -> None:
         windows = self._windows(X, reset=True)
         if len(windows) < 2:

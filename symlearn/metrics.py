@@ -433,8 +433,7 @@ def maximum_mean_discrepancy(A: np.ndarray, B: np.ndarray) -> float:
     # The n^2 distances, not the n^2 x d differences, are held in memory.
     pair_sq_dist = pdist(np.vstack([A, B]), "sqeuclidean")
     bandwidth_sq = np.median(pair_sq_dist)
-    kernel = squareform(np.exp(-pair_sq_dist / max(bandwidth_sq, np.finfo(float).tiny)))
-    np.fill_diagonal(kernel, 1.0)  # each point's distance to itself is 0
+    kernel = np.exp(-squareform(pair_sq_dist) / max(bandwidth_sq, np.finfo(float).tiny))
     n_a = len(A)
     k_aa = kernel[:n_a, :n_a].mean()
     k_bb = kernel[n_a:, n_a:].mean()

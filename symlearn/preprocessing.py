@@ -8,7 +8,7 @@ from sklearn.base import (
     TransformerMixin,
     clone,
 )
-from sklearn.utils import check_array
+from sklearn.utils import check_array, get_tags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -272,7 +272,7 @@ class TrajectoryTransformer(TransformerMixin, BaseEstimator):
     def _check_trajectories(self, X, n_features: int | None = None) -> list:
         """Each trajectory as a float array; NaN only where ``transformer``
         takes it (an imputer, say), as an array would be passed to it."""
-        allow_nan = self.transformer.__sklearn_tags__().input_tags.allow_nan
+        allow_nan = get_tags(self).input_tags.allow_nan
         return check_trajectories(
             X,
             n_features=n_features,
