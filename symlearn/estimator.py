@@ -64,8 +64,9 @@ _SCORE_MAX_WINDOWS = 1000
 # ``batch_size="auto"``: this many windows per batch, or all when fewer.
 _AUTO_BATCH_SIZE = 256
 # ``max_epochs="auto"``: epochs enough for this many optimiser steps, and at
-# least the default 25. The rotating object's 16 batches an epoch give 400
-# steps in 25 epochs, the pendulum benchmark's 382 give 9,550.
+# least 25. Training length is a number of steps, not of passes: 25 epochs
+# are 9,550 steps on the pendulum benchmark's 382 batches an epoch but 400
+# on the rotating object's 16, too few for its autoencoder.
 _AUTO_STEPS = 2000
 _AUTO_MIN_EPOCHS = 25
 # ``fit`` warns above this ``reconstruction_error_``: the decoder then
@@ -300,11 +301,12 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         Epochs between thresholdings, the first after this many epochs (not
         after the first, when the generators are still close to their random
         start; the masks are permanent).
-    max_epochs : int or "auto", default=25
+    max_epochs : int or "auto", default="auto"
         Epochs of adversarial training. ``"auto"``: enough for 2,000
         optimiser steps and at least 25, ``max(25, ceil(2000 / batches per
-        epoch))``; a small data set with few batches an epoch gets more
-        epochs (the rotating object's 16 batches: 125).
+        epoch))``; a data set of 80 batches or more an epoch gets 25 epochs,
+        a smaller one more (the rotating object's 16 batches: 125; a single
+        batch: 2,000 short epochs).
     refine_epochs : int, default=10
         Epochs fitting the decoder alone to the frozen encoder after the
         adversarial training, with a learning rate decaying from ``lr`` to 0.
@@ -520,7 +522,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         project_generators=True,
         threshold=0.0,
         threshold_every=5,
-        max_epochs=25,
+        max_epochs="auto",
         batch_size="auto",
         lr=1e-3,
         lr_schedule="constant",
