@@ -37,6 +37,7 @@ from multiprocessing import get_context
 
 import numpy as np
 from _common import (
+    EPOCHS_BEFORE_AUTO,
     single_threaded_workers,
     summary_and_per_seed,
     write_results,
@@ -174,7 +175,7 @@ class _ShiftLatent:
 
 def run(lever: str, seed: int) -> dict:
     n_samples = SIZES["full"]["double_bump"]["n_samples"]
-    params = LEVERS.get(lever, {})
+    params = {"max_epochs": EPOCHS_BEFORE_AUTO} | LEVERS.get(lever, {})
     data, test, est = double_bump_setup(seed, n_samples, **params)
     if lever == PCA_ROW:
         est = _PCALatent(data.states, est.latent_dim)
@@ -255,7 +256,9 @@ def main() -> None:
     body = (
         f"Double bump, size `full` ({SIZES['full']['double_bump']['n_samples']} "
         "signals), fixed so2+so2 on a 4-d latent, conv autoencoder; one lever "
-        "changed from the defaults per row. Coherence: 1 when the plane's "
+        f"changed per row from the defaults but `max_epochs={EPOCHS_BEFORE_AUTO}` "
+        '(the default before "auto"). '
+        "Coherence: 1 when the plane's "
         "angle turns with that bump's shift (winding +-1), 0 when it ignores "
         "it; `best_*`: the larger of the two planes' (an equivariant latent "
         "has 1 for both bumps, in different planes). `plane*_winding`: the "

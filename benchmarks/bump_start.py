@@ -28,6 +28,7 @@ from multiprocessing import get_context
 
 import torch
 from _common import (
+    EPOCHS_BEFORE_AUTO,
     single_threaded_workers,
     summary_and_per_seed,
     write_results,
@@ -41,7 +42,6 @@ from highdim import (
 )
 from sklearn.exceptions import ConvergenceWarning
 
-from symlearn import LatentSymmetryDiscoverer
 from symlearn.metrics import relative_reconstruction_error
 
 TRAININGS = {
@@ -118,7 +118,9 @@ def run(start: str, training: str, seed: int) -> list[dict]:
     n_samples = SIZES["full"]["double_bump"]["n_samples"]
     params = TRAININGS[training]
     if start == "random":
-        data, test, est = double_bump_setup(seed, n_samples, **params)
+        data, test, est = double_bump_setup(
+            seed, n_samples, max_epochs=EPOCHS_BEFORE_AUTO, **params
+        )
         return [_evaluate(est.fit(data.states), test, seed, start, training)]
     data, test, est = double_bump_setup(seed, n_samples, max_epochs=1, **params)
     with warnings.catch_warnings():  # one epoch only builds the modules
@@ -128,7 +130,7 @@ def run(start: str, training: str, seed: int) -> list[dict]:
     rows = []
     if training == "defaults":
         rows.append(_evaluate(est, test, seed, start, "none"))
-    est.set_params(warm_start=True, max_epochs=LatentSymmetryDiscoverer().max_epochs)
+    est.set_params(warm_start=True, max_epochs=EPOCHS_BEFORE_AUTO)
     rows.append(_evaluate(est.fit(data.states), test, seed, start, training))
     return rows
 
@@ -170,7 +172,9 @@ def main() -> None:
     body = (
         f"Double bump, size `full` ({SIZES['full']['double_bump']['n_samples']} "
         "signals), fixed so2+so2 on a 4-d latent, conv autoencoder, the "
-        "estimator's defaults. `true` start: the autoencoder trained onto the "
+        f"estimator's defaults but `max_epochs={EPOCHS_BEFORE_AUTO}` (the default "
+        'before "auto"). '
+        "`true` start: the autoencoder trained onto the "
         f"true latent first ({SUPERVISED_EPOCHS} epochs for the decoder, then "
         f"{SUPERVISED_EPOCHS} for the encoder); `none`: that latent before any "
         "adversarial training. `autoencoder alone`: adversarial_weight=0, "

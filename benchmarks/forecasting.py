@@ -25,7 +25,7 @@ import time
 
 import numpy as np
 import torch
-from _common import markdown_table, write_results
+from _common import EPOCHS_BEFORE_AUTO, markdown_table, write_results
 from sklearn.metrics import r2_score
 from sklearn.neighbors import KNeighborsRegressor
 
@@ -78,7 +78,11 @@ def run(system: str, seed: int, horizon: int, quick: bool) -> list[dict]:
     truth = np.stack(test.trajectories)
 
     start = time.perf_counter()
-    epochs = {"max_epochs": 2, "refine_epochs": 1} if quick else {}
+    epochs = (
+        {"max_epochs": 2, "refine_epochs": 1}
+        if quick
+        else {"max_epochs": EPOCHS_BEFORE_AUTO}
+    )
     discoverer = LatentSymmetryDiscoverer(latent_dim=2, random_state=seed, **epochs)
     discoverer.fit(X)
     discover_s = time.perf_counter() - start

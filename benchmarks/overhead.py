@@ -35,7 +35,9 @@ def main() -> None:
     data = make_pendulum(random_state=0)
     est = LatentSymmetryDiscoverer(random_state=0, max_epochs=EPOCHS)
     windows = est._windows(data.trajectories, reset=True)
-    net = est._build_net(windows.shape, est._batch_size(len(windows)), None, "cpu")
+    net = est._build_net(
+        windows.shape, est._batch_size(len(windows)), EPOCHS, None, "cpu"
+    )
     net.initialize()
     tensor = net.get_dataset(windows)
 
