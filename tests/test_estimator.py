@@ -465,7 +465,7 @@ def test_cosine_schedule_anneals_the_generator_lr(pendulum):
 def test_auto_epochs_give_2000_optimiser_steps_and_at_least_25_epochs(
     pendulum, monkeypatch
 ):
-    auto = LatentSymmetryDiscoverer(max_epochs="auto")
+    auto = LatentSymmetryDiscoverer()  # "auto" is the default
     assert auto._n_epochs(4096, 256) == 125  # the rotating object's 16 batches
     assert auto._n_epochs(10_000, 256) == 52  # reaction-diffusion's 39
     assert auto._n_epochs(100_000, 256) == 25  # 390 batches: the minimum
