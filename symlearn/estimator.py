@@ -65,8 +65,8 @@ _SCORE_MAX_WINDOWS = 1000
 _AUTO_BATCH_SIZE = 256
 # ``max_epochs="auto"``: epochs enough for this many optimiser steps, and at
 # least 25. Training length is a number of steps, not of passes: 25 epochs
-# are 9,550 steps on the pendulum benchmark's 382 batches an epoch but 400
-# on the rotating object's 16, too few for its autoencoder.
+# are 7,650 steps on the discovery benchmark's 306 pendulum batches an epoch
+# but 400 on the rotating object's 16, too few for its autoencoder.
 _AUTO_STEPS = 2000
 _AUTO_MIN_EPOCHS = 25
 # ``fit`` warns above this ``reconstruction_error_``: the decoder then

@@ -6,7 +6,7 @@ symmetry on held-out data, and writes a report (``NAME.txt``) and figures
 (``NAME_*.png``) to ``--out``. The examples gallery of the documentation
 shows this file and what it wrote::
 
-    python docs/examples/paper_experiments.py            # all, about 5 min on 2 cores
+    python docs/examples/paper_experiments.py            # all three
     python docs/examples/paper_experiments.py pendulum   # one
     python docs/examples/paper_experiments.py --quick    # tiny data, seconds (tests)
 """
