@@ -1,5 +1,6 @@
 """Shared helpers of the benchmarks: machine description and table writing."""
 
+import argparse
 import json
 import os
 import platform
@@ -28,6 +29,17 @@ def single_threaded_workers() -> None:
     """
     for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(variable, "1")
+
+
+def seeds_and_jobs(doc: str) -> argparse.Namespace:
+    """``--seeds`` and ``--jobs`` from the command line of a benchmark whose
+    module docstring is ``doc``; its workers get one BLAS thread each."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    single_threaded_workers()
+    return args
 
 
 def machine() -> str:

@@ -20,7 +20,6 @@ loss). Columns as in ``bump_levers.py``; ``reconstruction_error`` is on the
 held-out signals.
 """
 
-import argparse
 import statistics
 import warnings
 from concurrent.futures import ProcessPoolExecutor
@@ -29,7 +28,7 @@ from multiprocessing import get_context
 import torch
 from _common import (
     EPOCHS_BEFORE_AUTO,
-    single_threaded_workers,
+    seeds_and_jobs,
     summary_and_per_seed,
     write_results,
 )
@@ -136,11 +135,7 @@ def run(start: str, training: str, seed: int) -> list[dict]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--jobs", type=int, default=2)
-    args = parser.parse_args()
-    single_threaded_workers()
+    args = seeds_and_jobs(__doc__)
     tasks = [
         (start, training, seed)
         for start in STARTS

@@ -16,7 +16,6 @@ is what differs. Per data set: the fraction of its orbit that the
 median trajectory covers and the share of trajectories that close their orbit.
 """
 
-import argparse
 import statistics
 import time
 
@@ -25,7 +24,7 @@ import torch
 from _common import (
     EPOCHS_BEFORE_AUTO,
     markdown_table,
-    single_threaded_workers,
+    seeds_and_jobs,
     write_results,
 )
 from discovery import MAX_INVARIANCE_ERROR, MIN_DISPLACEMENT, judge
@@ -95,12 +94,7 @@ def run_seed(span: str, seed: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--jobs", type=int, default=2)
-    args = parser.parse_args()
-
-    single_threaded_workers()
+    args = seeds_and_jobs(__doc__)
     rows = Parallel(n_jobs=args.jobs)(
         delayed(run_seed)(span, seed) for span in SPANS for seed in range(args.seeds)
     )

@@ -12,14 +12,13 @@ gives, per data set, how often each training length succeeded and the
 ratio of the median fit times.
 """
 
-import argparse
 import statistics
 import time
 
 import torch
 from _common import (
     EPOCHS_BEFORE_AUTO,
-    single_threaded_workers,
+    seeds_and_jobs,
     summary_and_per_seed,
     write_results,
 )
@@ -116,12 +115,7 @@ def summarise(rows: list[dict]) -> list[dict]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--jobs", type=int, default=2)
-    args = parser.parse_args()
-
-    single_threaded_workers()
+    args = seeds_and_jobs(__doc__)
     rows = Parallel(n_jobs=args.jobs)(
         delayed(run)(system, data_name, length, seed)
         for system, data_sets in DATA.items()
