@@ -573,9 +573,6 @@ SYSTEMS = {
     "object_50_epochs": lambda seed, s, _: rotating_object(
         seed, s["rotating_object"], False, name="_50_epochs", max_epochs=50
     ),
-    "object_125_epochs": lambda seed, s, _: rotating_object(
-        seed, s["rotating_object"], False, name="_125_epochs", max_epochs=125
-    ),
     "object_weighted": lambda seed, s, _: rotating_object(
         seed, s["rotating_object"], False, name="_weighted", **WEIGHTED_OBJECT
     ),
