@@ -3,12 +3,12 @@ r"""Why reaction-diffusion fails with a 3-d latent (benchmarks/highdim.py, rd3).
 The spiral wave's frames settle on a limit cycle: one closed curve. A
 one-parameter rotation can keep a curve only if the curve is a (distorted)
 circle in the rotation's plane. This benchmark fits a 3-d latent with the
-defaults, without the two penalties that standardise the latent (anchor
-and decorrelation), with the latent left free (no whitening either), and
-with it centred and scaled as a whole (``latent_norm="scale"``, generators
-scaled to their action), every fit for 25 epochs (the default when the
-table was measured; "auto" now gives 52 on batches of 256), and measures,
-per seed:
+defaults (for 25 epochs, the default until 2026-12-03, and for the 52 that
+``max_epochs="auto"`` gives), and for 25 epochs without the two penalties
+that standardise the latent (anchor and decorrelation) and with the latent
+left free (no whitening either); and, with batches of 64 (25 epochs either
+way), free or centred and scaled as a whole (``latent_norm="scale"``,
+generators scaled to their action). It measures, per seed:
 
 * ``cycle_flatness``: smallest over largest singular value of the centred
   latent limit cycle (0: a flat curve, 1: spread evenly over three axes);
@@ -46,7 +46,9 @@ from symlearn.groups import group_basis
 from symlearn.metrics import full_group_coefficients
 
 CONFIGS = {
-    "defaults": {"max_epochs": EPOCHS_BEFORE_AUTO},
+    "defaults, 25 epochs": {"max_epochs": EPOCHS_BEFORE_AUTO},
+    # max_epochs="auto": 52 epochs of 39 batches (highdim.py's rd3)
+    "defaults, 52 epochs (auto)": {},
     "no anchor, no decorrelation": {
         "anchor_weight": 0.0,
         "decorrelation_weight": 0.0,
