@@ -502,7 +502,7 @@ FREE_LATENT = {"latent_norm": "none", "anchor_weight": 0.0, "decorrelation_weigh
 SCALED_LATENT = {"latent_norm": "scale", "normalize_generators": "action"}
 # The movie's frame channel varies about 20 times less than its derivative
 # channel, so its states are scaled per channel; the default batch of 256
-# gives only 31 optimiser steps per epoch on the movie.
+# gives only 29 optimiser steps per epoch on the movie.
 SCALED_MOVIE = {
     "scale_channels": True,
     "batch_size": 32,
@@ -523,8 +523,8 @@ SYSTEMS = {
     # Rows *_25_epochs: 25 epochs, the default before max_epochs="auto"
     # (reaction-diffusion's 39 batches an epoch: 975 optimiser steps, where
     # "auto" gives 52 epochs, 2,028 steps; the rotating object's and the
-    # double bump's 16: 400 steps against 125 epochs, 2,000; the movie's 31:
-    # 775 against 65 epochs, 2,015). *_50_epochs: 1,950 and 800 steps.
+    # double bump's 16: 400 steps against 125 epochs, 2,000; the movie's 29:
+    # 725 against 69 epochs, 2,001). *_50_epochs: 1,950 and 800 steps.
     "rd2_25_epochs": lambda seed, s, _: reaction_diffusion(
         seed, 2, s["reaction_diffusion"], "default", name="_25_epochs", max_epochs=25
     ),
