@@ -66,6 +66,7 @@ from multiprocessing import get_context
 import numpy as np
 import torch
 from _common import (
+    EPOCHS_BEFORE_AUTO,
     RESULTS,
     markdown_table,
     single_threaded_workers,
@@ -526,20 +527,32 @@ SYSTEMS = {
     # double bump's 16: 400 steps against 125 epochs, 2,000; the movie's 29:
     # 725 against 69 epochs, 2,001). *_50_epochs: 1,950 and 800 steps.
     "rd2_25_epochs": lambda seed, s, _: reaction_diffusion(
-        seed, 2, s["reaction_diffusion"], "default", name="_25_epochs", max_epochs=25
+        seed,
+        2,
+        s["reaction_diffusion"],
+        "default",
+        name="_25_epochs",
+        max_epochs=EPOCHS_BEFORE_AUTO,
     ),
-    "rd3_25_epochs": _rd3("_25_epochs", max_epochs=25),
+    "rd3_25_epochs": _rd3("_25_epochs", max_epochs=EPOCHS_BEFORE_AUTO),
     "rd2_50_epochs": lambda seed, s, _: reaction_diffusion(
         seed, 2, s["reaction_diffusion"], "default", name="_50_epochs", max_epochs=50
     ),
     "rd3_50_epochs": _rd3("_50_epochs", max_epochs=50),
-    "rd3_free_25_epochs": _rd3("_free_25_epochs", **FREE_LATENT, max_epochs=25),
+    "rd3_free_25_epochs": _rd3(
+        "_free_25_epochs", **FREE_LATENT, max_epochs=EPOCHS_BEFORE_AUTO
+    ),
     "rd3_free_b64": _rd3("_free_b64", **FREE_LATENT, batch_size=64),
-    "rd3_scale_25_epochs": _rd3("_scale_25_epochs", **SCALED_LATENT, max_epochs=25),
+    "rd3_scale_25_epochs": _rd3(
+        "_scale_25_epochs", **SCALED_LATENT, max_epochs=EPOCHS_BEFORE_AUTO
+    ),
     "rd3_scale_b64": _rd3("_scale_b64", **SCALED_LATENT, batch_size=64),
     "movie": lambda seed, s, c: pendulum_movie(seed, s["pendulum_movie"], c),
     "movie_25_epochs": lambda seed, s, _: pendulum_movie(
-        seed, s["pendulum_movie"], name="pendulum_movie_25_epochs", max_epochs=25
+        seed,
+        s["pendulum_movie"],
+        name="pendulum_movie_25_epochs",
+        max_epochs=EPOCHS_BEFORE_AUTO,
     ),
     "movie_strong": lambda seed, s, _: pendulum_movie(
         seed,
@@ -561,14 +574,23 @@ SYSTEMS = {
     ),
     "bump": lambda seed, s, c: double_bump(seed, s["double_bump"], False, c),
     "bump_25_epochs": lambda seed, s, _: double_bump(
-        seed, s["double_bump"], False, "default", name="_25_epochs", max_epochs=25
+        seed,
+        s["double_bump"],
+        False,
+        "default",
+        name="_25_epochs",
+        max_epochs=EPOCHS_BEFORE_AUTO,
     ),
     "bump_dynamic": lambda seed, s, c: double_bump(seed, s["double_bump"], True, c),
     "object": lambda seed, s, c: rotating_object(
         seed, s["rotating_object"], False, config=c
     ),
     "object_25_epochs": lambda seed, s, _: rotating_object(
-        seed, s["rotating_object"], False, name="_25_epochs", max_epochs=25
+        seed,
+        s["rotating_object"],
+        False,
+        name="_25_epochs",
+        max_epochs=EPOCHS_BEFORE_AUTO,
     ),
     "object_50_epochs": lambda seed, s, _: rotating_object(
         seed, s["rotating_object"], False, name="_50_epochs", max_epochs=50
