@@ -60,6 +60,14 @@ def judge(est, data, test, seed: int) -> dict:
     }
 
 
+def succeeded(found: dict) -> bool:
+    """Whether ``judge``'s measures pass: the invariant kept, states moved."""
+    return bool(
+        found["invariance_error"] <= MAX_INVARIANCE_ERROR
+        and found["displacement"] >= MIN_DISPLACEMENT
+    )
+
+
 def run_seed(system: str, seed: int, config: str, overrides: dict) -> dict:
     torch.set_num_threads(1)
     data = SYSTEMS[system](random_state=seed)
@@ -79,10 +87,7 @@ def run_seed(system: str, seed: int, config: str, overrides: dict) -> dict:
         "reconstruction_error": relative_reconstruction_error(
             X, est.inverse_transform(est.transform(X))
         ),
-        "success": bool(
-            found["invariance_error"] <= MAX_INVARIANCE_ERROR
-            and found["displacement"] >= MIN_DISPLACEMENT
-        ),
+        "success": succeeded(found),
     }
     for name, generators in WRONG_GENERATORS.items():
         est.generators_ = generators

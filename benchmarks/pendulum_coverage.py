@@ -27,7 +27,7 @@ from _common import (
     seeds_and_jobs,
     write_results,
 )
-from discovery import MAX_INVARIANCE_ERROR, MIN_DISPLACEMENT, judge
+from discovery import MAX_INVARIANCE_ERROR, MIN_DISPLACEMENT, judge, succeeded
 from joblib import Parallel, delayed
 from scipy.special import ellipk
 
@@ -86,10 +86,7 @@ def run_seed(span: str, seed: int) -> dict:
         "fit_s": fit_s,
         "invariance_error": found["invariance_error"],
         "displacement": found["displacement"],
-        "success": bool(
-            found["invariance_error"] <= MAX_INVARIANCE_ERROR
-            and found["displacement"] >= MIN_DISPLACEMENT
-        ),
+        "success": succeeded(found),
     }
 
 

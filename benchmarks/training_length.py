@@ -22,7 +22,7 @@ from _common import (
     summary_and_per_seed,
     write_results,
 )
-from discovery import MAX_INVARIANCE_ERROR, MIN_DISPLACEMENT, SYSTEMS, judge
+from discovery import MAX_INVARIANCE_ERROR, MIN_DISPLACEMENT, SYSTEMS, judge, succeeded
 from joblib import Parallel, delayed
 
 from symlearn import LatentSymmetryDiscoverer
@@ -68,10 +68,7 @@ def run(system: str, data_name: str, length: str, seed: int) -> dict:
         "invariance_error": found["invariance_error"],
         "displacement": found["displacement"],
         "reconstruction_error": est.reconstruction_error_,
-        "success": bool(
-            found["invariance_error"] <= MAX_INVARIANCE_ERROR
-            and found["displacement"] >= MIN_DISPLACEMENT
-        ),
+        "success": succeeded(found),
     }
 
 
