@@ -17,7 +17,7 @@ from scipy.linalg import null_space
 __all__ = [
     "EquivariantSTLSQ",
     "equivariance_constraints",
-    "equivariance_error",
+    "vector_field_equivariance_error",
     "monomials",
 ]
 
@@ -78,7 +78,7 @@ def equivariance_constraints(
     return np.concatenate(blocks)
 
 
-def equivariance_error(
+def vector_field_equivariance_error(
     coefficients: np.ndarray,
     generators: np.ndarray,
     powers: np.ndarray,
@@ -88,6 +88,8 @@ def equivariance_error(
 
     ``mean ||J_f L u - L f|| / mean(||J_f L u|| + ||L f||)``: 0 for an
     equivariant model, 1 when the two sides are unrelated (or opposite).
+    It judges a fitted vector field; :func:`symlearn.metrics.equivariance_error`
+    judges an encoder against known moves of the data.
 
     Parameters
     ----------

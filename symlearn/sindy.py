@@ -17,7 +17,7 @@ from symlearn._fitted import forget_fit_on_error
 from symlearn.equivariance import (
     EquivariantSTLSQ,
     equivariance_constraints,
-    equivariance_error,
+    vector_field_equivariance_error,
 )
 from symlearn.windows import as_trajectories, check_time, is_trajectory_list
 
@@ -287,10 +287,10 @@ class LatentSINDy(BaseEstimator):
             rng.choice(len(stacked), min(len(stacked), _ERROR_POINTS), replace=False)
         ]
         self.unconstrained_coefficients_ = np.asarray(free.coefficients(), float)
-        self.unconstrained_equivariance_error_ = equivariance_error(
+        self.unconstrained_equivariance_error_ = vector_field_equivariance_error(
             self.unconstrained_coefficients_, generators, powers, sample
         )
-        self.equivariance_error_ = equivariance_error(
+        self.equivariance_error_ = vector_field_equivariance_error(
             np.asarray(self.model_.coefficients(), float), generators, powers, sample
         )
 

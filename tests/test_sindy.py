@@ -6,7 +6,10 @@ from conftest import small_discoverer
 from sklearn.pipeline import Pipeline
 
 from symlearn.datasets import make_pendulum
-from symlearn.equivariance import equivariance_constraints, equivariance_error
+from symlearn.equivariance import (
+    equivariance_constraints,
+    vector_field_equivariance_error,
+)
 from symlearn.sindy import LatentSINDy
 
 ROTATION = np.array([[[0.0, -1.0], [1.0, 0.0]]])
@@ -67,7 +70,10 @@ def test_constraints_hold_exactly_for_an_equivariant_model():
     cubic[1, terms.index((3, 0))] = cubic[1, terms.index((1, 2))] = 1.0
     for model in (commuting, cubic, commuting + cubic):
         assert np.abs(C @ model.ravel()).max() < 1e-10
-        assert equivariance_error(model, ROTATION, CUBIC_POWERS, points)[0] < 1e-12
+        assert (
+            vector_field_equivariance_error(model, ROTATION, CUBIC_POWERS, points)[0]
+            < 1e-12
+        )
 
 
 def test_constraints_are_violated_by_a_non_equivariant_model():
@@ -75,7 +81,9 @@ def test_constraints_are_violated_by_a_non_equivariant_model():
     C = equivariance_constraints(ROTATION, CUBIC_POWERS, points)
     saddle = _linear_coefficients(np.diag([1.0, -1.0]))  # [A, L] != 0
     assert np.abs(C @ saddle.ravel()).max() > 0.5
-    assert equivariance_error(saddle, ROTATION, CUBIC_POWERS, points)[0] > 0.5
+    assert (
+        vector_field_equivariance_error(saddle, ROTATION, CUBIC_POWERS, points)[0] > 0.5
+    )
     quadratic = np.zeros_like(saddle)
     quadratic[0, 3] = 1.0  # u0' = u0^2: not rotation-equivariant
     assert np.abs(C @ quadratic.ravel()).max() > 0.5
