@@ -148,10 +148,12 @@ def _check_windows(X, name: str) -> np.ndarray:
     return windows
 
 
-def _check_trajectories(X, n_features: int | None, dtype) -> list[np.ndarray]:
-    trajectories = check_trajectories(X, n_features=n_features, dtype=dtype)
+def _check_trajectories(
+    X, n_features: int | None, dtype, name: str = "X"
+) -> list[np.ndarray]:
+    trajectories = check_trajectories(X, n_features=n_features, dtype=dtype, name=name)
     for index, trajectory in enumerate(trajectories):
-        _check_float32_range(trajectory, f"trajectory {index}")
+        _check_float32_range(trajectory, f"{name}: trajectory {index}")
     return trajectories
 
 
@@ -1122,7 +1124,7 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
                 )
             states = _check_trajectories(X, n_features, _FLOAT_DTYPES)
             self._check_trajectory_names(X, reset=False)
-            rates = _check_trajectories(X_dot, n_features, _FLOAT_DTYPES)
+            rates = _check_trajectories(X_dot, n_features, _FLOAT_DTYPES, "X_dot")
             for index, (x, x_dot) in enumerate(zip(states, rates, strict=True)):
                 if x.shape != x_dot.shape:
                     raise ValueError(

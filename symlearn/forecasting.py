@@ -3,6 +3,7 @@
 import warnings
 
 import numpy as np
+import pysindy as ps
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_array
 from sklearn.utils._param_validation import HasMethods
@@ -18,11 +19,11 @@ __all__ = ["LatentForecaster"]
 class LatentForecaster(BaseEstimator):
     """Forecast trajectories through a latent space: ``x0 -> z0 -> z(t) -> x(t)``.
 
-    The discoverer (any transformer with ``transform`` / ``inverse_transform``,
-    e.g. ``LatentSymmetryDiscoverer``) encodes the trajectories; the dynamics
-    model learns the latent flow:
+    The discoverer (e.g. ``LatentSymmetryDiscoverer``) encodes the
+    trajectories; the dynamics model learns the latent flow:
 
-    * a model with ``simulate`` (``LatentSINDy``, the default) is fitted to
+    * a model with ``simulate(Z0, t)`` taking many initial latents
+      (``LatentSINDy``, the default) is fitted to
       the latent trajectories and their derivatives (chain rule
       ``transform_derivatives`` when ``X_dot`` is given, finite differences
       otherwise) and integrated;
@@ -34,9 +35,16 @@ class LatentForecaster(BaseEstimator):
     Parameters
     ----------
     discoverer : transformer, default=None
-        ``None`` works in data space (no encoding), e.g. plain SINDy.
+        Fitted to the list of training trajectories and ``t`` (as
+        ``LatentSymmetryDiscoverer`` and ``SINDyAutoencoder`` are), unless
+        ``prefit``; ``transform`` and ``inverse_transform`` see 2-D arrays of
+        states and latents, so with ``prefit`` any fitted scikit-learn
+        transformer (a ``PCA``, say) works. ``None`` works in data space (no
+        encoding), e.g. plain SINDy.
     dynamics : LatentSINDy or regressor, default=None
-        ``None`` is ``LatentSINDy()``.
+        ``None`` is ``LatentSINDy()``. For pysindy's own model pass
+        ``LatentSINDy(feature_library=..., optimizer=...)``: ``pysindy.SINDy``
+        simulates one initial state at a time, and is refused.
     prefit : bool, default=False
         Use ``discoverer`` as it is (already fitted; not cloned, not refitted),
         e.g. to share one discovered latent between several forecasters.
@@ -122,6 +130,12 @@ class LatentForecaster(BaseEstimator):
         else:
             self.discoverer_ = clone(self.discoverer).fit(trajectories, t)
         Z = self._encode(trajectories)
+        if isinstance(self.dynamics, ps.SINDy):
+            raise ValueError(
+                "dynamics=pysindy.SINDy() simulates one initial state at a time; "
+                "use symlearn.sindy.LatentSINDy(feature_library=..., "
+                "optimizer=...), which fits pysindy's model and simulates many"
+            )
         dynamics = LatentSINDy() if self.dynamics is None else clone(self.dynamics)
         if hasattr(dynamics, "simulate"):
             Z_dot = None if rates is None else self._encode_rates(trajectories, rates)
@@ -143,7 +157,9 @@ class LatentForecaster(BaseEstimator):
     def _encode(self, trajectories: list[np.ndarray]) -> list[np.ndarray]:
         if self.discoverer_ is None:
             return trajectories
-        return self.discoverer_.transform(trajectories)
+        # as one 2-D array of states, which every transformer takes
+        latents = np.asarray(self.discoverer_.transform(np.concatenate(trajectories)))
+        return np.split(latents, np.cumsum([len(x) for x in trajectories])[:-1])
 
     def _encode_rates(self, trajectories, rates) -> list[np.ndarray]:
         if self.discoverer_ is None:
@@ -216,7 +232,9 @@ class LatentForecaster(BaseEstimator):
 
         ``-sum ||x_hat - x||^2 / sum ||x - mean(x)||^2`` over all trajectories
         (``-inf`` if a rollout blew up). The trajectories must be sampled with
-        the training step ``dt_``.
+        the training step ``dt_``. Trajectories that do not move (zero
+        spread) score as scikit-learn's R^2 does: 0 if forecast exactly, else
+        -1, the score of forecasting the mean.
 
         Parameters
         ----------
@@ -237,4 +255,6 @@ class LatentForecaster(BaseEstimator):
             total += np.sum((x - x.mean(axis=0)) ** 2)
         if not np.isfinite(error):
             return -np.inf
+        if total == 0:
+            return 0.0 if error == 0 else -1.0
         return -float(error / total)

@@ -339,6 +339,8 @@ class LatentSINDy(BaseEstimator):
                 f"Z0 has {Z0.shape[1]} features, expected {self.n_features_in_}"
             )
         t = np.asarray(t, dtype=np.float64)
+        if not np.all(np.isfinite(t)):
+            raise ValueError(f"t must be finite, got {t}")
         steps = np.diff(t) if t.ndim == 1 else np.zeros(1)
         if t.size == 0 or not (np.all(steps > 0) or np.all(steps < 0)):
             raise ValueError(

@@ -18,7 +18,12 @@ from symlearn.estimator import _seeded_torch, _torch_seed
 from symlearn.forecasting import LatentForecaster
 from symlearn.nn.autoencoders import ACTIVATIONS, make_mlp
 from symlearn.sindy import LatentSINDy
-from symlearn.windows import as_trajectories, check_time, is_trajectory_list
+from symlearn.windows import (
+    as_trajectories,
+    check_time,
+    is_trajectory_list,
+    time_step,
+)
 
 __all__ = ["FixedCoefficients", "SINDyAutoencoder"]
 
@@ -32,7 +37,30 @@ class FixedCoefficients(BaseOptimizer):
         self.coefficients = coefficients
 
     def _reduce(self, x, y):
-        self.coef_ = np.array(self.coefficients, dtype=float)
+        coefficients = np.asarray(
+            np.nan if self.coefficients is None else self.coefficients, dtype=float
+        )
+        expected = (y.shape[1], x.shape[1])
+        if coefficients.shape != expected:
+            raise ValueError(
+                f"coefficients has shape {coefficients.shape}, expected {expected} "
+                "(targets x library terms)"
+            )
+        self.coef_ = coefficients.copy()
+
+
+def _check_same_shapes(states: list, rates: list) -> None:
+    """``X_dot`` must pair every state of ``X`` with its derivative."""
+    if len(rates) != len(states):
+        raise ValueError(
+            f"X has {len(states)} trajectories, but X_dot has {len(rates)}"
+        )
+    for index, (x, x_dot) in enumerate(zip(states, rates, strict=True)):
+        if np.shape(x) != np.shape(x_dot):
+            raise ValueError(
+                f"X_dot[{index}] has shape {np.shape(x_dot)}, but X[{index}] has "
+                f"shape {np.shape(x)}"
+            )
 
 
 def _library(z: torch.Tensor, powers: np.ndarray) -> torch.Tensor:
@@ -159,6 +187,8 @@ class SINDyAutoencoder(TransformerMixin, BaseEstimator):
         X : list of (T_i, n_features) arrays, array (n, T, n_features) or one
             (T, n_features) trajectory
         t : float or array of shape (T,)
+            Time step, or uniformly spaced sampling times shared by all
+            trajectories (the rollouts of ``predict`` step by it).
         X_dot : same form as ``X``, default=None
             Time derivatives; pysindy finite differences when ``None``.
 
@@ -169,13 +199,13 @@ class SINDyAutoencoder(TransformerMixin, BaseEstimator):
         self._validate_params()
         trajectories = as_trajectories(X)
         t = check_time(t, [len(x) for x in trajectories])
+        time_step(t)  # the rollouts need uniform times: refuse others before training
         d = trajectories[0].shape[1]
         if X_dot is None:
             rates = [ps.FiniteDifference()(x, t) for x in trajectories]
         else:
             rates = as_trajectories(X_dot, name="X_dot", n_features=d)
-            if [r.shape for r in rates] != [x.shape for x in trajectories]:
-                raise ValueError("X_dot must have the shapes of X")
+            _check_same_shapes(trajectories, rates)
         self.n_features_in_ = d
         powers = (
             ps.PolynomialLibrary(degree=self.degree)
@@ -253,9 +283,13 @@ class SINDyAutoencoder(TransformerMixin, BaseEstimator):
         return self._apply(self.decoder_, Z, self.latent_dim)
 
     def transform_derivatives(self, X, X_dot):
-        """Latent velocities ``J_E(x) x_dot``."""
+        """Latent velocities ``J_E(x) x_dot`` (``X_dot`` in the form of ``X``)."""
         check_is_fitted(self)
         d = self.n_features_in_
+        _check_same_shapes(
+            X if is_trajectory_list(X) else [X],
+            X_dot if is_trajectory_list(X_dot) else [X_dot],
+        )
         pairs = (
             [np.hstack([x, v]) for x, v in zip(X, X_dot, strict=True)]
             if is_trajectory_list(X)

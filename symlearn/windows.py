@@ -28,6 +28,7 @@ def check_trajectories(
     n_features: int | None = None,
     dtype=np.float64,
     ensure_all_finite: bool | str = True,
+    name: str = "X",
 ) -> list[np.ndarray]:
     """Validate a list of trajectories, naming the offending index on error.
 
@@ -40,13 +41,15 @@ def check_trajectories(
         Output dtype (a list keeps the dtypes in it, as ``check_array``).
     ensure_all_finite : bool or "allow-nan", default=True
         As in ``check_array``: ``"allow-nan"`` lets NaN through, not inf.
+    name : str, default="X"
+        The argument's name, for error messages.
 
     Returns
     -------
     list of ndarray of shape (T_i, n_features)
     """
     if len(trajectories) == 0:
-        raise ValueError("X is an empty list: no trajectories to use")
+        raise ValueError(f"{name} is an empty list: no trajectories to use")
     checked = []
     for index, trajectory in enumerate(trajectories):
         try:
@@ -54,11 +57,12 @@ def check_trajectories(
                 trajectory, dtype=dtype, ensure_all_finite=ensure_all_finite
             )
         except ValueError as error:
-            raise ValueError(f"trajectory {index}: {error}") from error
+            raise ValueError(f"{name}: trajectory {index}: {error}") from error
         expected = checked[0].shape[1] if n_features is None and checked else n_features
         if expected is not None and array.shape[1] != expected:
             raise ValueError(
-                f"trajectory {index} has {array.shape[1]} features, expected {expected}"
+                f"{name}: trajectory {index} has {array.shape[1]} features, "
+                f"expected {expected}"
             )
         checked.append(array)
     return checked
@@ -154,7 +158,7 @@ def as_trajectories(
     (2 where time derivatives are estimated from it).
     """
     if is_trajectory_list(X) or getattr(X, "ndim", None) == 3:
-        trajectories = check_trajectories(list(X), n_features=n_features)
+        trajectories = check_trajectories(list(X), n_features=n_features, name=name)
         for number, trajectory in enumerate(trajectories):
             if len(trajectory) < min_states:
                 raise ValueError(
@@ -194,8 +198,15 @@ def check_time(t, lengths: list[int]):
                 f"t has {len(times)} time points, but trajectory {index} has "
                 f"{length} states"
             )
-    if not np.all(np.isfinite(times)) or np.any(np.diff(times) <= 0):
-        raise ValueError("t must be finite and strictly increasing")
+    if not np.all(np.isfinite(times)):
+        index = int(np.flatnonzero(~np.isfinite(times))[0])
+        raise ValueError(f"t must be finite, got t[{index}] = {times[index]}")
+    if np.any(np.diff(times) <= 0):
+        index = int(np.flatnonzero(np.diff(times) <= 0)[0])
+        raise ValueError(
+            f"t must be strictly increasing, got t[{index}] = {times[index]} and "
+            f"t[{index + 1}] = {times[index + 1]}"
+        )
     return times
 
 

@@ -95,3 +95,34 @@ def test_bad_input_raises_clear_errors(pendulum):
         )
     with pytest.raises(NotFittedError):
         model.predict(np.zeros((1, 2)), 5)
+
+
+def test_a_prefit_scikit_learn_transformer_encodes_the_states():
+    from sklearn.decomposition import PCA
+
+    t = np.linspace(0, 6, 121)
+    X = [np.column_stack([a * np.cos(t), a * np.sin(t), 0 * t]) for a in (1, 2)]
+    pca = PCA(2).fit(np.concatenate(X))  # takes 2-D arrays only
+    model = LatentForecaster(pca, LatentSINDy(degree=1), prefit=True).fit(X, t)
+    assert model.predict(X[0][:1], 10).shape == (1, 11, 3)
+    assert model.score(X) > -1e-3
+
+
+def test_pysindy_model_is_refused_with_the_latent_sindy_recipe():
+    import pysindy as ps
+
+    t = np.linspace(0, 3, 61)
+    X = np.column_stack([np.cos(t), np.sin(t)])
+    with pytest.raises(ValueError, match="use symlearn.sindy.LatentSINDy"):
+        LatentForecaster(dynamics=ps.SINDy()).fit(X, t)
+
+
+def test_a_still_trajectory_scores_as_r2_does():
+    t = np.linspace(0, 3, 61)
+    X = [np.column_stack([np.cos(t), np.sin(t)])]
+    model = LatentForecaster(dynamics=LatentSINDy(degree=1)).fit(X, t)
+    assert model.score(np.zeros((20, 2))) == 0.0  # z' = 0 at the origin
+    moving = LatentForecaster(dynamics=Ridge(alpha=0.0)).fit(
+        [np.column_stack([t, t])], t
+    )  # every step adds dt
+    assert moving.score(np.ones((20, 2))) == -1.0

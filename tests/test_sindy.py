@@ -137,6 +137,9 @@ def test_simulate_edge_cases():
     for bad in (0.5, [[0.0, 1.0]], [], [0.0, 1.0, 0.5]):
         with pytest.raises(ValueError, match="t must be a 1-D array of strictly"):
             model.simulate(Z[:1], bad)
+    # an infinite time would never end a rollout that stays bounded
+    with pytest.raises(ValueError, match="t must be finite"):
+        model.simulate(Z[:1], [0.0, 1.0, np.inf])
     backwards = model.simulate(Z[100:101], t[100::-25] - t[100])[0]
     np.testing.assert_allclose(backwards, Z[100::-25], atol=1e-3)
     # every training latent at the centre: z' = 0 keeps it there, not NaN
@@ -154,6 +157,14 @@ def test_sindy_rejects_bad_time_and_derivatives():
         LatentSINDy().fit(Z, np.arange(29.0))
     with pytest.raises(ValueError, match="t is required"):
         LatentSINDy().fit(Z, None)
+    with pytest.raises(ValueError, match=r"t must be finite, got t\[2\] = nan"):
+        LatentSINDy().fit(Z, np.r_[0.0, 1.0, np.nan, 3.0:30.0])
+    with pytest.raises(
+        ValueError, match=r"increasing, got t\[1\] = 1.0 and t\[2\] = 1.0"
+    ):
+        LatentSINDy().fit(Z, np.r_[0.0, 1.0, 1.0, 3.0:30.0])
+    with pytest.raises(ValueError, match="Z_dot is an empty list"):
+        LatentSINDy().fit([Z], 0.1, Z_dot=[])
     with pytest.raises(ValueError, match="Z_dot has trajectories of shapes"):
         LatentSINDy().fit(Z, 0.1, Z_dot=Z[:-1])
     with pytest.raises(ValueError, match="generators has shape"):

@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
 
-from symlearn.sindy_autoencoder import SINDyAutoencoder
+from symlearn.sindy import LatentSINDy
+from symlearn.sindy_autoencoder import FixedCoefficients, SINDyAutoencoder
 
 
 @pytest.fixture
@@ -49,7 +50,51 @@ def test_sindy_autoencoder_thresholding_removes_terms(circles):
 def test_sindy_autoencoder_rejects_bad_derivatives(circles):
     X, X_dot, t = circles
     model = SINDyAutoencoder(hidden_sizes=(8,), max_epochs=1).fit(X, t, X_dot)
-    with pytest.raises(ValueError, match="X_dot must have the shapes of X"):
+    # every trajectory of X_dot pairs with one of X, state by state
+    model.fit(X, t, X_dot)
+    for x, x_dot, message in [
+        (np.column_stack([X[0], X[0][:, :1]]), X_dot[0][:, :1], r"shape \(61, 1\)"),
+        (X[0], X_dot[0][:-1], r"X_dot\[0\] has shape \(60, 2\)"),
+        (X, X_dot[:1], "X has 3 trajectories, but X_dot has 1"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            model.transform_derivatives(x, x_dot)
+    with pytest.raises(ValueError, match=r"X_dot\[0\] has shape \(60, 2\)"):
         model.fit(X, t, [x[:-1] for x in X_dot])
     with pytest.raises(NotFittedError):  # not the last fit's model
         model.transform(X[0])
+
+
+def test_sindy_autoencoder_refuses_uneven_times_before_training(circles, monkeypatch):
+    X, X_dot, t = circles
+    model = SINDyAutoencoder(hidden_sizes=(8,), max_epochs=1)
+    monkeypatch.setattr(model, "_train", None)  # training would call it
+    with pytest.raises(ValueError, match="uniformly sampled"):
+        model.fit(X, t**2, X_dot)
+
+
+def test_sindy_autoencoder_is_reproducible(circles):
+    X, X_dot, t = circles
+    fits = [
+        SINDyAutoencoder(hidden_sizes=(8,), max_epochs=2, random_state=3).fit(
+            X, t, X_dot
+        )
+        for _ in range(2)
+    ]
+    np.testing.assert_array_equal(fits[0].coefficients_, fits[1].coefficients_)
+    np.testing.assert_array_equal(fits[0].transform(X[0]), fits[1].transform(X[0]))
+
+
+def test_fixed_coefficients_must_match_the_library():
+    t = np.linspace(0, 3, 61)
+    Z = np.column_stack([np.cos(t), np.sin(t)])
+    for coefficients, shape in [(None, r"\(\)"), (np.zeros((2, 3)), r"\(2, 3\)")]:
+        model = LatentSINDy(degree=2, optimizer=FixedCoefficients(coefficients))
+        with pytest.raises(
+            ValueError, match=rf"coefficients has shape {shape}, expected \(2, 6\)"
+        ):
+            model.fit(Z, t)
+    exact = np.zeros((2, 6))
+    exact[0, 2], exact[1, 1] = -1.0, 1.0  # z0' = -z1, z1' = z0 (terms 1, z0, z1, ...)
+    model = LatentSINDy(degree=2, optimizer=FixedCoefficients(exact)).fit(Z, t)
+    np.testing.assert_array_equal(model.coefficients_, exact)
