@@ -275,8 +275,14 @@ class LatentSINDy(BaseEstimator):
         powers = free.feature_library.powers_
         stacked = np.concatenate(U)
         rng = np.random.RandomState(0)
-        # Twice as many points as terms, in general position at the data's scale.
-        points = rng.normal(size=(2 * len(powers), k)) * stacked.std(axis=0)
+        # Twice as many points as terms, in general position at the data's
+        # scale, and at least a tenth of the largest spread along every
+        # coordinate: the constraint must hold along coordinates the data
+        # leave (nearly) constant too, and tinier points would put its rows
+        # there below the null space's tolerance.
+        spread = stacked.std(axis=0)
+        spread = np.maximum(spread, 0.1 * spread.max()) if spread.max() > 0 else 1.0
+        points = rng.normal(size=(2 * len(powers), k)) * spread
         constraints = equivariance_constraints(generators, powers, points)
         optimizer = EquivariantSTLSQ(
             constraints, self.threshold, self.alpha, tol=self.constraint_tol

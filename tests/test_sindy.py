@@ -100,6 +100,9 @@ def test_constrained_fit_is_equivariant_where_the_free_fit_is_not():
     assert model.unconstrained_equivariance_error_[0] > 0.1
     assert model.equivariance_error_[0] < 1e-10
     assert model.n_constraints_ == 2 * 6 - 2  # only u and J u survive
+    # data along one axis only constrain the model as fully
+    on_axis = [np.column_stack([z[:, 0], 0 * z[:, 0]]) for z in Z]
+    assert model.fit(on_axis, t).n_constraints_ == 2 * 6 - 2
     model.set_params(generators=None).fit(Z, t)
     assert not hasattr(model, "n_constraints_")
     assert not hasattr(model, "equivariance_error_")
