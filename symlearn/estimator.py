@@ -3,6 +3,8 @@ delegate training to it, and keep the trained modules for inference."""
 
 import copy
 import math
+import signal
+import threading
 import time
 import warnings
 from contextlib import contextmanager
@@ -146,6 +148,34 @@ def _check_windows(X, name: str) -> np.ndarray:
         )
     _check_float32_range(windows, name)
     return windows
+
+
+@contextmanager
+def _noting_ctrl_c():
+    """Yield a list that a Ctrl-C (SIGINT) during the block appends to.
+
+    skorch turns a ``KeyboardInterrupt`` into the end of one training run,
+    whether Ctrl-C raised it or a callback (``EarlyStopping``); only Ctrl-C
+    should also end the remaining restarts. Python delivers signals to the
+    main thread only, so elsewhere nothing is noted.
+    """
+    pressed = []
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or not callable(
+        previous
+    ):  # ignored, or set outside Python: leave it alone
+        yield pressed
+        return
+
+    def note_and_interrupt(signum, frame):
+        pressed.append(True)
+        previous(signum, frame)
+
+    signal.signal(signal.SIGINT, note_and_interrupt)
+    try:
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _check_trajectories(
@@ -392,7 +422,11 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
     ``KeyboardInterrupt`` such as skorch's ``EarlyStopping``) stops training
     as skorch does: ``fit`` warns, refines the decoder and ends fitted with
     the epochs done so far (an epoch cut short is dropped from the history).
-    ``warm_start=True`` continues from there.
+    ``warm_start=True`` continues from there. Before the first epoch has
+    ended there is nothing to keep: ``fit`` raises ``KeyboardInterrupt`` and
+    keeps no model. With ``n_init > 1`` a callback's interrupt ends only its
+    restart, while Ctrl-C also skips the restarts after it (``fit`` warns
+    and keeps the best restart so far).
 
     Attributes
     ----------
@@ -685,27 +719,42 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         seeds = _restart_seeds(self.random_state, self.n_init)
         scores = np.full(self.n_init, -np.inf)
         best = None
-        for restart, seed in enumerate(seeds):
-            net = self._build_net(
-                windows.shape, batch_size, epochs, fixed_basis, device
-            )
-            if self.verbose == 1 and self.n_init > 1:
-                net.set_params(
-                    callbacks__progress_bar__desc=f"restart {restart + 1}/{self.n_init}"
+        with _noting_ctrl_c() as ctrl_c:
+            for restart, seed in enumerate(seeds):
+                net = self._build_net(
+                    windows.shape, batch_size, epochs, fixed_basis, device
                 )
-            try:
-                self._train(net, windows, seed, epochs)
-                self._adopt(net, windows)
-            except TrainingDivergedError as error:
-                if self.n_init == 1:
-                    raise TrainingDivergedError(f"{error}; no model was kept") from None
-                warnings.warn(f"restart {restart} diverged: {error}", stacklevel=3)
-                adopted = None  # _adopt may have half-adopted the failed net
-                continue
-            adopted = restart
-            scores[restart] = self._score_windows(windows) if self.n_init > 1 else 0.0
-            if best is None or scores[restart] > scores[best]:
-                best, best_net = restart, net
+                if self.verbose == 1 and self.n_init > 1:
+                    net.set_params(
+                        callbacks__progress_bar__desc=(
+                            f"restart {restart + 1}/{self.n_init}"
+                        )
+                    )
+                try:
+                    self._train(net, windows, seed, epochs)
+                    self._adopt(net, windows)
+                except TrainingDivergedError as error:
+                    if self.n_init == 1:
+                        raise TrainingDivergedError(
+                            f"{error}; no model was kept"
+                        ) from None
+                    warnings.warn(f"restart {restart} diverged: {error}", stacklevel=3)
+                    adopted = None  # _adopt may have half-adopted the failed net
+                    continue
+                except KeyboardInterrupt:  # before the restart's first epoch ended
+                    if best is None:
+                        raise
+                    self._warn_restarts_skipped(restart)
+                    break
+                adopted = restart
+                scores[restart] = (
+                    self._score_windows(windows) if self.n_init > 1 else 0.0
+                )
+                if best is None or scores[restart] > scores[best]:
+                    best, best_net = restart, net
+                if ctrl_c and restart + 1 < self.n_init:
+                    self._warn_restarts_skipped(restart + 1)
+                    break
         if best is None:
             raise TrainingDivergedError(
                 f"all {self.n_init} restarts diverged; no model was kept"
@@ -715,6 +764,19 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         if self.n_init > 1:
             self.init_scores_ = scores
         self._warn_if_poorly_reconstructed(windows.states)
+
+    def _warn_restarts_skipped(self, first: int) -> None:
+        skipped = (
+            f"restart {first + 1}"
+            if first + 1 == self.n_init
+            else f"restarts {first + 1} to {self.n_init}"
+        )
+        warnings.warn(
+            f"Ctrl-C: skipped {skipped} of n_init={self.n_init}; the best "
+            "restart before is kept",
+            UserWarning,
+            stacklevel=4,
+        )
 
     def _continue_fit(self, X) -> None:
         """``warm_start``: train the fitted net for ``max_epochs`` more epochs."""
@@ -836,6 +898,11 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
                 net.partial_fit(windows)
             else:
                 net.fit(windows)
+                if not len(net.history_):
+                    raise KeyboardInterrupt(
+                        "training was interrupted before its first epoch ended; "
+                        "no model was kept"
+                    )
             net.refine_decoder(windows, self.refine_epochs, self.lr)
         # The guard judges the losses before each step; the last step and
         # the refinement are judged here.

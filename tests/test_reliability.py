@@ -1,7 +1,9 @@
 """Reliability (issue 6): validation at the door, divergence, persistence,
 resumable training and reproducibility."""
 
+import os
 import pickle
+import signal
 import warnings
 from unittest import mock
 
@@ -515,6 +517,48 @@ def test_interrupt_leaves_a_usable_model(pendulum, at_epoch_end):
     assert np.isfinite(est.score(pendulum.trajectories))
     est.set_params(warm_start=True, max_epochs=1)
     assert len(est.fit(pendulum.trajectories).history_) == 3
+
+
+class _InterruptInFirstEpoch(Callback):
+    def on_batch_end(self, net, **kwargs):
+        raise KeyboardInterrupt
+
+
+def test_an_interrupt_before_the_first_epoch_ends_keeps_no_model(pendulum):
+    est = small_discoverer(callbacks=[_InterruptInFirstEpoch()])
+    with pytest.raises(KeyboardInterrupt, match="before its first epoch ended"):
+        est.fit(pendulum.trajectories)
+    assert not hasattr(est, "net_")
+
+
+class _StopRestart(Callback):
+    """At the end of epoch 1 of the second training run: Ctrl-C (SIGINT), or a
+    callback's own interrupt, as skorch's EarlyStopping raises."""
+
+    runs = 0
+
+    def __init__(self, ctrl_c: bool):
+        self.ctrl_c = ctrl_c
+
+    def on_train_begin(self, net, **kwargs):
+        type(self).runs += 1
+
+    def on_epoch_end(self, net, **kwargs):
+        if type(self).runs == 2 and len(net.history) == 1:
+            if self.ctrl_c:
+                os.kill(os.getpid(), signal.SIGINT)
+            raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("ctrl_c", [True, False], ids=["ctrl-c", "callback"])
+def test_ctrl_c_ends_the_remaining_restarts_a_callback_only_its_own(pendulum, ctrl_c):
+    _StopRestart.runs = 0
+    est = small_discoverer(n_init=3, max_epochs=2, callbacks=[_StopRestart(ctrl_c)])
+    with pytest.warns(UserWarning, match="interrupted after 1 of 2 epochs"):
+        est.fit(pendulum.trajectories)
+    assert np.isfinite(est.init_scores_[:2]).all()
+    assert np.isfinite(est.init_scores_[2]) != ctrl_c
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 class _GradientsSeen(Callback):
