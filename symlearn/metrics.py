@@ -354,7 +354,11 @@ def full_group_coefficients(
     - rotation-like generators (:func:`rotation_likeness` below 0.5) get ``t``
       uniform in ``[-T, T]`` with ``T`` from :func:`rotation_half_period`,
       so that ``exp(tL)`` turns each rotated plane at least once round (one
-      full period);
+      full period), but at most ``pi / (2 max |Re lambda|)``, so that a slow
+      plane that also grows or shrinks (rotation-likeness judges the fastest)
+      is not blown up: ``|exp(tL) z|`` stays within a factor ``e^(pi/2)``
+      (4.8) of ``|z|`` in eigen-coordinates. On a single plane the bound
+      never binds below the 0.5 threshold;
     - other generators (scalings, shears, spirals) are not periodic and get
       ``t`` uniform in ``[-1/||L||, 1/||L||]`` (spectral norm), moves of unit
       size whatever the scale of ``L``: a collapsed generator is not excused
@@ -391,7 +395,12 @@ def full_group_coefficients(
     coefficients = np.empty((n, generators.shape[0]))
     for i, generator in enumerate(generators):
         if rotation_likeness(generator) < ROTATION_LIKENESS_THRESHOLD:
-            half_range = rotation_half_period(generator)
+            growth = np.abs(np.linalg.eigvals(generator).real).max()
+            # a slow plane that also grows would be blown up over its period
+            half_range = min(
+                rotation_half_period(generator),
+                np.pi / 2 / growth if growth > 0 else np.inf,
+            )
         else:
             norm = np.linalg.norm(generator, ord=2)
             half_range = 1.0 / norm if norm > 0 else 1.0

@@ -114,6 +114,18 @@ def test_full_group_coefficients_turn_the_slowest_plane_once_round():
     assert rotation_half_period(np.diag([1.0, 2.0])) == np.inf
 
 
+def test_full_group_coefficients_do_not_blow_up_a_slow_spiral_plane():
+    # a fast rotation beside a slow plane that mostly grows: rotation-like by
+    # its fastest plane, but exp(t L) over the slow plane's period is ~e^6
+    L = np.zeros((4, 4))
+    L[:2, :2] = ROTATION
+    L[2:, 2:] = [[0.02, -0.01], [0.01, 0.02]]
+    coefficients = full_group_coefficients(L, 1000, random_state=0)
+    t = np.abs(coefficients).max()
+    assert 0.95 * np.pi / 2 / 0.02 < t <= np.pi / 2 / 0.02
+    assert np.linalg.norm(expm(t * L), 2) <= np.exp(np.pi / 2) * (1 + 1e-9)
+
+
 def test_full_group_coefficients_bad_input():
     with pytest.raises(ValueError, match="n must be >= 1"):
         full_group_coefficients(ROTATION, 0)
