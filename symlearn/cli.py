@@ -149,6 +149,20 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _seed(text: str) -> int:
+    """argparse type of ``--seed``: an integer in [0, 2**32 - 1], as numpy
+    seeds take."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(
+            f"must be an integer from 0 to 2**32 - 1, got {text!r}"
+        )
+    return value
+
+
 def _check_outputs(args: argparse.Namespace) -> None:
     """Refuse output paths that cannot be written, before a fit that may take
     minutes."""
@@ -247,7 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
     shared.add_argument(
         "--epochs", type=_epochs, help='max_epochs: an integer >= 1 or "auto"'
     )
-    shared.add_argument("--seed", type=int, default=0)
+    shared.add_argument("--seed", type=_seed, default=0)
     shared.add_argument(
         "--threads", type=_positive_int, default=1, help="torch threads"
     )

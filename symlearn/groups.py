@@ -53,7 +53,7 @@ def _so_basis(n: int) -> np.ndarray:
     ``i < j``, the rotation that turns axis ``i`` towards axis ``j``.
     """
     if n == 3:
-        return -_levi_civita()
+        return 0.0 - _levi_civita()  # 0.0 -: no negative zeros
     basis = []
     for i in range(n):
         for j in range(i + 1, n):
@@ -148,9 +148,11 @@ def group_basis(name: str, latent_dim: int) -> np.ndarray:
         Group name, case-insensitive, spaces ignored. Single groups:
 
         - ``"so2"``, ``"so3"``, ``"so4"``: rotations, antisymmetric generators
-          ``E_ji - E_ij`` on a 2-, 3- or 4-d block (``n(n-1)/2`` generators).
-          so(3) is ordered as rotations about x, y, z, so that
-          ``[L_1, L_2] = L_3``, ``[L_2, L_3] = L_1``, ``[L_3, L_1] = L_2``.
+          on a 2-, 3- or 4-d block (``n(n-1)/2`` generators). so2 and so4:
+          ``E_ji - E_ij`` for ``i < j``. so(3): rotations about x, y, z,
+          ``(L_i)_jk = -epsilon_ijk`` (``E_21 - E_12``, ``E_02 - E_20``,
+          ``E_10 - E_01``), so that ``[L_1, L_2] = L_3``, ``[L_2, L_3] =
+          L_1``, ``[L_3, L_1] = L_2``.
         - ``"scaling"``: the identity matrix (1 generator) on a block of any
           size; in a direct sum it takes the dimensions left over by the
           other summands.

@@ -734,6 +734,8 @@ def equivariance_error(
     center = np.zeros(k) if center is None else np.asarray(center, dtype=np.float64)
     if center.shape != (k,):
         raise ValueError(f"center must have shape ({k},), got {center.shape}")
+    if not np.isfinite(center).all():
+        raise ValueError(f"center must be finite, got {center}")
     size = generators.shape[0]
     if coordinates.shape[1] != size:
         raise ValueError(

@@ -134,7 +134,8 @@ def plot_generators(estimator, axes=None):
     Parameters
     ----------
     estimator : fitted LatentSymmetryDiscoverer
-    axes : sequence of matplotlib axes, or one axes for one generator, optional
+    axes : matplotlib axes, one per generator (a sequence or a grid), or one
+        axes for one generator, optional
 
     Returns
     -------
@@ -147,7 +148,12 @@ def plot_generators(estimator, axes=None):
     if axes is None:
         _, axes = plt.subplots(1, len(generators), squeeze=False)
         axes = axes[0]
-    axes = np.atleast_1d(axes)  # one Axes for one generator
+    axes = np.ravel(axes)  # one Axes for one generator, or a grid of them
+    if len(axes) != len(generators):
+        raise ValueError(
+            f"axes holds {len(axes)} axes, but the estimator has "
+            f"{len(generators)} generators"
+        )
     bound = np.abs(generators).max()
     for i, (ax, generator) in enumerate(zip(axes, generators, strict=True)):
         ax.imshow(generator, cmap="RdBu_r", vmin=-bound, vmax=bound)

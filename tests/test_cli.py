@@ -143,6 +143,31 @@ def test_epochs_take_auto_or_a_positive_integer(capsys):
     assert "--epochs: must be an integer >= 1, got '0'" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("seed", ["-1", str(2**32), "x"])
+def test_a_seed_numpy_cannot_take_exits_with_usage(capsys, seed):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["demo", "--seed", seed])
+    assert exit_info.value.code == 2
+    assert f"--seed: must be an integer from 0 to 2**32 - 1, got '{seed}'" in (
+        capsys.readouterr().err
+    )
+
+
+def test_discover_passes_its_options_to_the_estimator(trajectories_npz, tmp_path):
+    options = ["--latent-dim", "1", "--n-generators", "2", "--window-size", "3"]
+    options += ["--window-gap", "4", "--seed", "5"]
+    models = [tmp_path / "model.joblib", tmp_path / "again.joblib"]
+    for model in models:
+        argv = ["discover", str(trajectories_npz), *FAST, *options]
+        assert main([*argv, "--out", str(model)]) == 0
+    est, again = (joblib.load(model) for model in models)
+    assert (est.latent_dim, est.n_generators) == (1, 2)
+    assert (est.window_size, est.window_gap, est.random_state) == (3, 4, 5)
+    assert est.generators_.shape == (2, 1, 1)
+    # the same seed gives the same model
+    np.testing.assert_array_equal(again.generators_, est.generators_)
+
+
 @pytest.mark.parametrize("command", ["demo", "discover"])
 def test_threads_below_one_exit_with_usage(trajectories_npz, capsys, command):
     data = [str(trajectories_npz)] if command == "discover" else []

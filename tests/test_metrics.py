@@ -377,6 +377,8 @@ def test_equivariance_error_bad_input():
         equivariance_error(Z, moved[:, :2], rotvecs, L)
     with pytest.raises(ValueError, match="center must have shape"):
         equivariance_error(Z, moved, rotvecs, L, center=np.zeros(2))
+    with pytest.raises(ValueError, match="center must be finite"):
+        equivariance_error(Z, moved, rotvecs, L, center=[np.nan, 0.0, 0.0])
     with pytest.raises(ValueError, match="max_fit_samples must be >= 1, got 0"):
         equivariance_error(Z, moved, rotvecs, L, max_fit_samples=0)
 

@@ -21,8 +21,14 @@ def test_plot_latent_draws_points_and_orbits(fitted, pendulum):
 
 
 def test_plot_generators_one_axis_per_generator(pendulum):
-    est = small_discoverer(n_generators=2).fit(pendulum.trajectories)
-    assert len(plotting.plot_generators(est)) == 2
+    import matplotlib.pyplot as plt
+
+    est = small_discoverer(n_generators=4).fit(pendulum.trajectories)
+    assert len(plotting.plot_generators(est)) == 4
+    _, grid = plt.subplots(2, 2)
+    assert list(plotting.plot_generators(est, axes=grid)) == list(grid.ravel())
+    with pytest.raises(ValueError, match="axes holds 2 axes, but .* 4 generators"):
+        plotting.plot_generators(est, axes=grid[0])
 
 
 def test_plot_transformed_and_history(fitted, pendulum):
