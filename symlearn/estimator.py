@@ -199,7 +199,10 @@ def _check_not_constant(windows: StateWindows) -> None:
     # exactly equal states: rounding in a mean would give them a tiny spread
     if not np.ptp(windows.states, axis=0).any():
         raise ValueError(
-            "X is constant: every state is the same, so it has no symmetry to learn"
+            "X is constant: every state is the same in float32, the precision "
+            "training uses, so it has no symmetry to learn (states that differ "
+            "only beyond float32's 7 significant digits, e.g. on a large offset, "
+            "need centring first, e.g. by sklearn's StandardScaler)"
         )
 
 
@@ -1307,7 +1310,9 @@ or a number for one generator
         """
         check_is_fitted(self)
         coefficients = np.atleast_2d(
-            check_array(np.atleast_1d(coefficients), ensure_2d=False)
+            check_array(
+                np.atleast_1d(coefficients), ensure_2d=False, input_name="coefficients"
+            )
         )
         n_generators = self.generators_.shape[0]
         if coefficients.shape[1] != n_generators:

@@ -261,6 +261,8 @@ def test_a_number_is_the_coefficient_of_one_generator(pendulum):
         est.apply_group(pendulum.states[:5], [0.5]),
     )
     np.testing.assert_array_equal(est.group_elements(0.5), est.group_elements([0.5]))
+    with pytest.raises(ValueError, match="Input coefficients contains NaN"):
+        est.group_elements(np.nan)
 
 
 def test_thresholding_masks_small_entries(pendulum):

@@ -386,3 +386,32 @@ def test_latent_norm_none_leaves_the_orthonormal_output_as_the_latent(autoencode
         assert torch.equal(latent, module.encode_raw(x))
     assert not any(isinstance(layer, _NORMALIZATIONS) for layer in module.modules())
     np.testing.assert_allclose(est.transform(X), latent.numpy(), atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("distribution", "check"),
+    [
+        ("normal", lambda w: abs(w.std() - 2.0) < 0.05 and abs(w.mean()) < 0.05),
+        ("uniform", lambda w: -2.0 <= w.min() < -1.98 and 1.98 < w.max() <= 2.0),
+        ("integer", lambda w: set(w.unique().tolist()) == {-2.0, -1.0, 0.0, 1.0, 2.0}),
+    ],
+)
+def test_coefficients_follow_their_distribution(distribution, check):
+    torch.manual_seed(0)
+    lie = LieAlgebraGenerator(
+        2, 1, coefficient_distribution=distribution, coefficient_scale=2.0
+    )
+    assert check(lie.sample_coefficients(20000))
+
+
+@pytest.mark.parametrize("latent_norm", ["running", "batch"])
+def test_other_latent_norms_fit_and_encode(pendulum, latent_norm):
+    est = small_discoverer(latent_norm=latent_norm).fit(pendulum.trajectories)
+    assert np.isfinite(est.transform(pendulum.states)).all()
+
+
+def test_lr_discriminator_sets_only_the_discriminators_rate(pendulum):
+    est = small_discoverer(lr=0.002, lr_discriminator=0.0005, max_epochs=1)
+    net = est.fit(pendulum.trajectories).net_
+    assert net.optimizer_.param_groups[0]["lr"] == 0.002
+    assert net.optimizer_discriminator_.param_groups[0]["lr"] == 0.0005

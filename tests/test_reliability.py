@@ -41,6 +41,8 @@ from symlearn.training import TrainingDivergedError
         (np.ones((50, 2)), "X is constant"),
         (np.full((30, 2), 0.1), "X is constant"),
         ([np.ones((30, 2)), np.ones((30, 2))], "X is constant"),
+        # distinct in float64, equal in float32
+        (1e8 + np.arange(60.0).reshape(30, 2) % 3, "X is constant: .* in float32"),
     ],
 )
 def test_more_bad_input_raises_a_clear_error(X, match):
