@@ -26,6 +26,7 @@ from torch.optim.lr_scheduler import CosineAnnealingLR
 
 from symlearn import metrics
 from symlearn._fitted import forget_fit, forget_fit_on_error
+from symlearn._output import TrajectoryOutputMixin
 from symlearn.groups import (
     available_groups,
     covariance_preserving_part,
@@ -221,7 +222,9 @@ def _squared_spread(states: np.ndarray) -> float:
     )
 
 
-class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
+class LatentSymmetryDiscoverer(
+    TrajectoryOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
+):
     """Discover a Lie group acting linearly in a learned latent space (LaLiGAN).
 
     An autoencoder maps states ``x`` to latents ``z = E(x)``; a Lie algebra
@@ -1230,9 +1233,12 @@ class LatentSymmetryDiscoverer(TransformerMixin, BaseEstimator):
         Returns
         -------
         Z : same form as ``X`` with ``latent_dim`` features
+            DataFrames (one per trajectory for a list) under
+            ``set_output(transform="pandas")``; a 3-D array stays an array.
         """
         check_is_fitted(self)
-        return self._map_states(X, self.net_.module_.encode, self.n_features_in_, "X")
+        Z = self._map_states(X, self.net_.module_.encode, self.n_features_in_, "X")
+        return self._wrap_output(Z, X)
 
     def inverse_transform(self, Z):
         """Decode latents to states: ``x = D(z)``.

@@ -12,6 +12,7 @@ from sklearn.utils import check_array, get_tags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from symlearn._output import TrajectoryOutputMixin
 from symlearn.nn.autoencoders import check_input_shape
 from symlearn.windows import check_trajectories, is_trajectory_list
 
@@ -157,7 +158,9 @@ class ChannelScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         return self._rescale(X, 1)
 
 
-class TrajectoryTransformer(TransformerMixin, BaseEstimator):
+class TrajectoryTransformer(
+    TrajectoryOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
+):
     """Apply a transformer of states to each trajectory of a list.
 
     scikit-learn's transformers take one 2-D array of states, while
@@ -241,13 +244,16 @@ class TrajectoryTransformer(TransformerMixin, BaseEstimator):
         Returns
         -------
         Xt : list of ndarray, or what ``transformer.transform`` returns
-            A list of the transformed trajectories for a list.
+            A list of the transformed trajectories for a list; DataFrames
+            (one per trajectory) under ``set_output(transform="pandas")``.
         """
         check_is_fitted(self)
         if is_trajectory_list(X):
-            X = self._check_trajectories(X, n_features=self.n_features_in_)
-            return [self.transformer_.transform(x) for x in X]
-        return self.transformer_.transform(X)
+            checked = self._check_trajectories(X, n_features=self.n_features_in_)
+            return self._wrap_output(
+                [self.transformer_.transform(x) for x in checked], X
+            )
+        return self._wrap_output(self.transformer_.transform(X), X)
 
     @available_if(lambda self: hasattr(self.transformer, "inverse_transform"))
     def inverse_transform(self, X):

@@ -12,7 +12,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from symlearn import LatentSymmetryDiscoverer
+from symlearn import LatentSymmetryDiscoverer, metrics
 from symlearn.datasets import make_circles
 from symlearn.groups import covariance_preserving_part, group_basis
 from symlearn.metrics import generator_similarity
@@ -535,17 +535,24 @@ def test_normalize_generators(pendulum, normalize):
     assert est.generators_.dtype == est.center_.dtype == np.float64
 
 
-def test_score_of_a_group_that_overflows_is_minus_infinity():
+def test_score_of_a_group_that_overflows_is_minus_infinity(monkeypatch):
     X = np.random.default_rng(0).normal(size=(200, 4))
     est = small_discoverer(
         latent_dim=4, autoencoder="identity", project_generators=False
     ).fit(X)
-    # a growing rotation beside a very slow one: a full period of the slow
-    # plane (about 4.5e4) grows the first beyond float64
+    # a growing rotation beside a very slow one: the moves stop where the
+    # growth would exceed e^(pi/2), before the slow plane's full period
     L = np.zeros((4, 4))
     L[:2, :2] = [[0.1, -1.0], [1.0, 0.1]]
     L[2:, 2:] = [[0.0, -1e-4], [1e-4, 0.0]]
     est.generators_ = (L / np.linalg.norm(L))[None]
+    assert np.isfinite(est.score(X))
+    # coefficients that do overflow (a range set by hand, say)
+    monkeypatch.setattr(
+        metrics,
+        "full_group_coefficients",
+        lambda L, n, random_state: np.full((n, 1), 1e5),
+    )
     assert est.score(X) == -np.inf
 
 

@@ -10,6 +10,7 @@ from unittest import mock
 import joblib
 import numpy as np
 import pytest
+import sklearn
 import torch
 from conftest import small_discoverer
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
@@ -148,6 +149,35 @@ def test_apply_group_under_pandas_output(pendulum):
     est.set_output(transform="pandas")
     assert type(est.transform(pendulum.states)).__name__ == "DataFrame"
     np.testing.assert_array_equal(est.apply_group(pendulum.states[:5], [0.3]), expected)
+
+
+def test_pandas_output_for_every_input_form(pendulum):
+    pd = pytest.importorskip("pandas")
+    from sklearn.base import clone
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from symlearn.preprocessing import TrajectoryTransformer
+
+    X = pendulum.trajectories
+    est = small_discoverer().fit(X).set_output(transform="pandas")
+    frames = [pd.DataFrame(x, index=np.arange(100, 160)) for x in X]
+    latents = est.transform(frames)  # one DataFrame per trajectory, its index
+    assert len(latents) == len(X) and list(latents[0].columns) == ["z0", "z1"]
+    assert latents[0].index[0] == 100
+    np.testing.assert_array_equal(latents[3], est.transform(X[3]))
+    assert isinstance(est.transform(np.stack(X)[:, :5]), np.ndarray)  # 3-D
+    assert clone(est)._sklearn_output_config == {"transform": "pandas"}
+    with pytest.raises(ValueError, match="transform='csv' is not one of"):
+        est.set_output(transform="csv")
+    pipe = make_pipeline(TrajectoryTransformer(StandardScaler()), small_discoverer())
+    latents = pipe.set_output(transform="pandas").fit(X).transform(X)
+    assert isinstance(latents[0], pd.DataFrame)
+    with sklearn.config_context(transform_output="pandas"):
+        assert isinstance(small_discoverer().fit(X).transform(X)[0], pd.DataFrame)
+        assert isinstance(
+            est.set_output(transform="default").transform(X)[0], np.ndarray
+        )
 
 
 def test_read_only_memmap_input(pendulum, tmp_path):
