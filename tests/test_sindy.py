@@ -228,3 +228,26 @@ def test_equivariant_stlsq_without_constraints_is_thresholded_least_squares():
     bad = EquivariantSTLSQ(constraint_matrix=np.zeros((2, 5)))
     with pytest.raises(ValueError, match=r"shape \(2, 5\), expected .* = 12\)"):
         ps.SINDy(optimizer=bad, feature_library=library).fit(Z, t=t)
+
+
+def test_constraint_tol_keeps_terms_an_approximate_generator_nearly_allows():
+    t = np.linspace(0, 6, 301)
+    Z = [np.column_stack([a * np.cos(t), a * np.sin(t)]) for a in (1, 2)]
+    nearly = np.array([[[0.01, -1.0], [1.0, 0.0]]])  # a rotation, slightly off
+    strict = LatentSINDy(degree=2, generators=nearly).fit(Z, t)
+    assert strict.n_nonzero_ == 0  # no term is exactly equivariant under it
+    loose = LatentSINDy(degree=2, generators=nearly, constraint_tol=0.01).fit(Z, t)
+    np.testing.assert_allclose(loose.coefficients_[:, 1:3], ROTATION[0], atol=1e-3)
+
+
+def test_score_uses_given_derivatives_and_predict_keeps_the_input_form():
+    t = np.linspace(0, 6, 301)
+    Z = [np.column_stack([a * np.cos(t), a * np.sin(t)]) for a in (1, 2)]
+    model = LatentSINDy(degree=2).fit(Z, t)
+    rates = [np.column_stack([-z[:, 1], z[:, 0]]) for z in Z]
+    assert model.score(Z, Z_dot=rates) > 0.999
+    assert model.score(Z, Z_dot=[-r for r in rates]) < 0  # the wrong way round
+    predicted = model.predict(Z)
+    assert isinstance(predicted, list) and predicted[1].shape == (301, 2)
+    np.testing.assert_allclose(predicted[1], rates[1], atol=1e-2)
+    assert model.predict(Z[0]).shape == (301, 2)
