@@ -169,8 +169,9 @@ def plot_transformed(estimator, X, coefficients=None, ax=None, random_state=0):
     Parameters
     ----------
     estimator : fitted LatentSymmetryDiscoverer
-    X : array of shape (n_samples, n_features) or list of (T_i, n_features) arrays
-        States, or trajectories (each moved by one group element).
+    X : array of shape (n_samples, n_features) or (n_windows, window, n_features),
+        or list of (T_i, n_features) arrays
+        States, windows or trajectories (each moved by one group element).
     coefficients : array of shape (n_samples, n_generators) or (n_generators,), optional
         Passed to ``apply_group``; ``None`` draws them.
     ax : matplotlib axes, optional
@@ -180,13 +181,26 @@ def plot_transformed(estimator, X, coefficients=None, ax=None, random_state=0):
     Returns
     -------
     matplotlib axes
+
+    Raises
+    ------
+    ValueError
+        If the estimator was fitted on fewer than 2 features.
     """
+    check_is_fitted(estimator)
+    if estimator.n_features_in_ < 2:
+        raise ValueError(
+            "plot_transformed draws the first two features; the estimator was "
+            f"fitted on {estimator.n_features_in_}"
+        )
     ax = _axes(ax)
     moved = estimator.apply_group(X, coefficients, random_state=random_state)
     real, moved = (
         np.concatenate(a) if is_trajectory_list(a) else np.asarray(a)
         for a in (X, moved)
     )
+    # windows (a 3-D array) are drawn state by state
+    real, moved = (a.reshape(-1, a.shape[-1]) for a in (real, moved))
     ax.scatter(real[:, 0], real[:, 1], s=2, label="real")
     ax.scatter(moved[:, 0], moved[:, 1], s=2, label="transformed")
     ax.legend()

@@ -34,6 +34,12 @@ def test_plot_generators_one_axis_per_generator(pendulum):
 def test_plot_transformed_and_history(fitted, pendulum):
     ax = plotting.plot_transformed(fitted, pendulum.states, [0.5])
     assert len(ax.collections) == 2
+    windows = np.stack(pendulum.trajectories)[:, :3]  # drawn state by state
+    ax = plotting.plot_transformed(fitted, windows, [0.5])
+    assert len(ax.collections[0].get_offsets()) == 8 * 3
+    one_feature = small_discoverer(latent_dim=1).fit(pendulum.states[:, :1])
+    with pytest.raises(ValueError, match="first two features; .* fitted on 1"):
+        plotting.plot_transformed(one_feature, pendulum.states[:, :1])
     # trajectories, each moved by one group element, as apply_group moves them
     ax = plotting.plot_transformed(fitted, pendulum.trajectories)
     moved = fitted.apply_group(pendulum.trajectories, random_state=0)
