@@ -1,6 +1,7 @@
 """scikit-learn's ``set_output`` for transformers that also take lists of
 trajectories."""
 
+import numpy as np
 import sklearn
 
 from symlearn.windows import is_trajectory_list
@@ -24,6 +25,10 @@ class TrajectoryOutputMixin:
     ``Pipeline.set_output`` carry it, and without one the global
     ``sklearn.set_config(transform_output=...)`` applies.
     """
+
+    def __init_subclass__(cls, **kwargs):
+        # a subclass overriding transform must not be wrapped by sklearn too
+        super().__init_subclass__(**{**kwargs, "auto_wrap_output_keys": None})
 
     def set_output(self, *, transform=None):
         """Set the container of ``transform``'s output.
@@ -63,6 +68,13 @@ class TrajectoryOutputMixin:
         return self._container(result, X, form)
 
     def _container(self, Z, X, form: str):
+        if not hasattr(Z, "__array__") or hasattr(Z, "tocsr"):
+            raise ValueError(
+                f"{form} output needs dense data, but transform gave "
+                f"{type(Z).__name__}; make it return a dense array"
+            )
+        # as values: a DataFrame's own index or columns would realign them
+        Z = np.asarray(Z)
         columns = list(self.get_feature_names_out())
         if form == "pandas":
             import pandas as pd

@@ -151,6 +151,11 @@ def _check_windows(X, name: str) -> np.ndarray:
     return windows
 
 
+class _StoppedBeforeFirstEpoch(Exception):
+    """An interrupt ended a fresh training run before its first epoch: there
+    is nothing to keep."""
+
+
 @contextmanager
 def _noting_ctrl_c():
     """Yield a list that a Ctrl-C (SIGINT) during the block appends to.
@@ -429,10 +434,12 @@ class LatentSymmetryDiscoverer(
     as skorch does: ``fit`` warns, refines the decoder and ends fitted with
     the epochs done so far (an epoch cut short is dropped from the history).
     ``warm_start=True`` continues from there. Before the first epoch has
-    ended there is nothing to keep: ``fit`` raises ``KeyboardInterrupt`` and
-    keeps no model. With ``n_init > 1`` a callback's interrupt ends only its
-    restart, while Ctrl-C also skips the restarts after it (``fit`` warns
-    and keeps the best restart so far).
+    ended there is nothing to keep: ``fit`` raises ``KeyboardInterrupt``
+    after Ctrl-C, ``RuntimeError`` after a callback's interrupt, and keeps no
+    model. With ``n_init > 1`` a callback's interrupt ends only its restart
+    (one stopped before its first epoch is skipped with a warning), while
+    Ctrl-C also skips the restarts after it (``fit`` warns and keeps the best
+    restart so far).
 
     Attributes
     ----------
@@ -725,6 +732,7 @@ class LatentSymmetryDiscoverer(
         seeds = _restart_seeds(self.random_state, self.n_init)
         scores = np.full(self.n_init, -np.inf)
         best = None
+        stopped = False  # a restart a callback stopped before its first epoch
         with _noting_ctrl_c() as ctrl_c:
             for restart, seed in enumerate(seeds):
                 net = self._build_net(
@@ -739,6 +747,7 @@ class LatentSymmetryDiscoverer(
                 try:
                     self._train(net, windows, seed, epochs)
                     self._adopt(net, windows)
+                    score = self._score_windows(windows) if self.n_init > 1 else 0.0
                 except TrainingDivergedError as error:
                     if self.n_init == 1:
                         raise TrainingDivergedError(
@@ -747,23 +756,39 @@ class LatentSymmetryDiscoverer(
                     warnings.warn(f"restart {restart} diverged: {error}", stacklevel=3)
                     adopted = None  # _adopt may have half-adopted the failed net
                     continue
-                except KeyboardInterrupt:  # before the restart's first epoch ended
+                except _StoppedBeforeFirstEpoch as error:
+                    if ctrl_c and best is not None:
+                        self._warn_restarts_skipped(restart)
+                        break
+                    if ctrl_c:
+                        raise KeyboardInterrupt(f"{error}; no model was kept") from None
+                    if self.n_init == 1:
+                        raise RuntimeError(f"{error}; no model was kept") from None
+                    warnings.warn(f"restart {restart}: {error}", stacklevel=3)
+                    stopped = True
+                    continue
+                except KeyboardInterrupt:  # Ctrl-C out of the epochs: refining, scoring
+                    adopted = None
                     if best is None:
                         raise
                     self._warn_restarts_skipped(restart)
                     break
-                adopted = restart
-                scores[restart] = (
-                    self._score_windows(windows) if self.n_init > 1 else 0.0
-                )
+                adopted, scores[restart] = restart, score
                 if best is None or scores[restart] > scores[best]:
                     best, best_net = restart, net
                 if ctrl_c and restart + 1 < self.n_init:
                     self._warn_restarts_skipped(restart + 1)
                     break
         if best is None:
-            raise TrainingDivergedError(
-                f"all {self.n_init} restarts diverged; no model was kept"
+            raise (
+                RuntimeError(
+                    f"none of the {self.n_init} restarts finished an epoch without "
+                    "diverging; no model was kept"
+                )
+                if stopped
+                else TrainingDivergedError(
+                    f"all {self.n_init} restarts diverged; no model was kept"
+                )
             )
         if adopted != best:
             self._adopt(best_net, windows)
@@ -905,9 +930,8 @@ class LatentSymmetryDiscoverer(
             else:
                 net.fit(windows)
                 if not len(net.history_):
-                    raise KeyboardInterrupt(
-                        "training was interrupted before its first epoch ended; "
-                        "no model was kept"
+                    raise _StoppedBeforeFirstEpoch(
+                        "training was interrupted before its first epoch ended"
                     )
             net.refine_decoder(windows, self.refine_epochs, self.lr)
         # The guard judges the losses before each step; the last step and
@@ -1380,7 +1404,7 @@ or a number for one generator
         X_moved : same form as ``X``
         """
         check_is_fitted(self)
-        # not self.transform: sklearn's set_output may wrap its result
+        # not self.transform: set_output may make its result DataFrames
         Z = self._map_states(X, self.net_.module_.encode, self.n_features_in_, "X")
         if is_trajectory_list(Z):
             n_samples = len(Z)

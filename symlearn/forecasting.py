@@ -39,8 +39,9 @@ class LatentForecaster(BaseEstimator):
         ``LatentSymmetryDiscoverer`` and ``SINDyAutoencoder`` are), unless
         ``prefit``; ``transform`` and ``inverse_transform`` see 2-D arrays of
         states and latents, so with ``prefit`` any fitted scikit-learn
-        transformer (a ``PCA``, say) works. ``None`` works in data space (no
-        encoding), e.g. plain SINDy.
+        transformer (a ``PCA``, say) works; ``X_dot`` with a ``simulate``
+        model also needs its ``transform_derivatives`` (given the lists).
+        ``None`` works in data space (no encoding), e.g. plain SINDy.
     dynamics : LatentSINDy or regressor, default=None
         ``None`` is ``LatentSINDy()``. For pysindy's own model pass
         ``LatentSINDy(feature_library=..., optimizer=...)``: ``pysindy.SINDy``
@@ -112,6 +113,12 @@ class LatentForecaster(BaseEstimator):
         self : LatentForecaster
         """
         self._validate_params()
+        if isinstance(self.dynamics, ps.SINDy):  # before any training
+            raise ValueError(
+                "dynamics=pysindy.SINDy() simulates one initial state at a time; "
+                "use symlearn.sindy.LatentSINDy(feature_library=..., "
+                "optimizer=...), which fits pysindy's model and simulates many"
+            )
         trajectories = as_trajectories(X)
         lengths = [len(x) for x in trajectories]
         t = check_time(t, lengths)
@@ -130,12 +137,6 @@ class LatentForecaster(BaseEstimator):
         else:
             self.discoverer_ = clone(self.discoverer).fit(trajectories, t)
         Z = self._encode(trajectories)
-        if isinstance(self.dynamics, ps.SINDy):
-            raise ValueError(
-                "dynamics=pysindy.SINDy() simulates one initial state at a time; "
-                "use symlearn.sindy.LatentSINDy(feature_library=..., "
-                "optimizer=...), which fits pysindy's model and simulates many"
-            )
         dynamics = LatentSINDy() if self.dynamics is None else clone(self.dynamics)
         if hasattr(dynamics, "simulate"):
             Z_dot = None if rates is None else self._encode_rates(trajectories, rates)
@@ -233,8 +234,8 @@ class LatentForecaster(BaseEstimator):
         ``-sum ||x_hat - x||^2 / sum ||x - mean(x)||^2`` over all trajectories
         (``-inf`` if a rollout blew up). The trajectories must be sampled with
         the training step ``dt_``. Trajectories that do not move (zero
-        spread) score as scikit-learn's R^2 does: 0 if forecast exactly, else
-        -1, the score of forecasting the mean.
+        spread) score 0 if forecast exactly and -1 otherwise, as scikit-learn's
+        R^2 (which this score is minus 1) gives 1 and 0 there.
 
         Parameters
         ----------

@@ -37,16 +37,27 @@ class FixedCoefficients(BaseOptimizer):
         self.coefficients = coefficients
 
     def _reduce(self, x, y):
-        coefficients = np.asarray(
-            np.nan if self.coefficients is None else self.coefficients, dtype=float
-        )
         expected = (y.shape[1], x.shape[1])
+        if self.coefficients is None:
+            raise ValueError(
+                f"coefficients is None; pass an array of shape {expected} "
+                "(targets x library terms)"
+            )
+        coefficients = np.asarray(self.coefficients, dtype=float)
         if coefficients.shape != expected:
             raise ValueError(
                 f"coefficients has shape {coefficients.shape}, expected {expected} "
                 "(targets x library terms)"
             )
         self.coef_ = coefficients.copy()
+
+
+def _as_list(X) -> list:
+    """Trajectories as a list: a list as it is, a 3-D array as a stack of
+    trajectories, anything else as one."""
+    if is_trajectory_list(X) or getattr(X, "ndim", None) == 3:
+        return list(X)
+    return [X]
 
 
 def _check_same_shapes(states: list, rates: list) -> None:
@@ -286,10 +297,7 @@ class SINDyAutoencoder(TransformerMixin, BaseEstimator):
         """Latent velocities ``J_E(x) x_dot`` (``X_dot`` in the form of ``X``)."""
         check_is_fitted(self)
         d = self.n_features_in_
-        _check_same_shapes(
-            X if is_trajectory_list(X) else [X],
-            X_dot if is_trajectory_list(X_dot) else [X_dot],
-        )
+        _check_same_shapes(_as_list(X), _as_list(X_dot))
         pairs = (
             [np.hstack([x, v]) for x, v in zip(X, X_dot, strict=True)]
             if is_trajectory_list(X)

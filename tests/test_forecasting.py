@@ -115,6 +115,9 @@ def test_pysindy_model_is_refused_with_the_latent_sindy_recipe():
     X = np.column_stack([np.cos(t), np.sin(t)])
     with pytest.raises(ValueError, match="use symlearn.sindy.LatentSINDy"):
         LatentForecaster(dynamics=ps.SINDy()).fit(X, t)
+    with pytest.raises(ValueError, match="use symlearn.sindy.LatentSINDy"):
+        # refused before the discoverer trains (a fit here would raise)
+        LatentForecaster(small_discoverer(max_epochs=-1), ps.SINDy()).fit([X], t)
 
 
 def test_a_still_trajectory_scores_as_r2_does():

@@ -178,6 +178,17 @@ def test_pandas_output_for_every_input_form(pendulum):
         assert isinstance(
             est.set_output(transform="default").transform(X)[0], np.ndarray
         )
+        # an inner transformer's own DataFrame keeps its values, relabelled
+        scaler = TrajectoryTransformer(StandardScaler()).fit(X)
+        scaled = scaler.transform(frames)[0]
+        assert scaled.index[0] == 100 and np.isfinite(scaled.to_numpy()).all()
+
+    class Discoverer(type(est)):  # a subclass overriding transform
+        def transform(self, X):
+            return super().transform(X)
+
+    sub = Discoverer(**est.get_params()).fit(X).set_output(transform="pandas")
+    assert isinstance(sub.transform(X)[0], pd.DataFrame)
 
 
 def test_read_only_memmap_input(pendulum, tmp_path):
@@ -552,15 +563,67 @@ def test_interrupt_leaves_a_usable_model(pendulum, at_epoch_end):
 
 
 class _InterruptInFirstEpoch(Callback):
+    """Ctrl-C (SIGINT) or a callback's own interrupt in the first epoch of
+    training run ``run`` (counted from 1)."""
+
+    runs = 0
+
+    def __init__(self, ctrl_c: bool, run: int = 1):
+        self.ctrl_c = ctrl_c
+        self.run = run
+
+    def on_train_begin(self, net, **kwargs):
+        type(self).runs += 1
+
     def on_batch_end(self, net, **kwargs):
-        raise KeyboardInterrupt
+        if type(self).runs == self.run:
+            if self.ctrl_c:
+                os.kill(os.getpid(), signal.SIGINT)
+            raise KeyboardInterrupt
 
 
-def test_an_interrupt_before_the_first_epoch_ends_keeps_no_model(pendulum):
-    est = small_discoverer(callbacks=[_InterruptInFirstEpoch()])
-    with pytest.raises(KeyboardInterrupt, match="before its first epoch ended"):
+@pytest.mark.parametrize(
+    ("ctrl_c", "error"),
+    [(True, KeyboardInterrupt), (False, RuntimeError)],
+    ids=["ctrl-c", "callback"],
+)
+def test_an_interrupt_before_the_first_epoch_ends_keeps_no_model(
+    pendulum, ctrl_c, error
+):
+    _InterruptInFirstEpoch.runs = 0
+    est = small_discoverer(callbacks=[_InterruptInFirstEpoch(ctrl_c)])
+    with pytest.raises(error, match="before its first epoch ended"):
         est.fit(pendulum.trajectories)
     assert not hasattr(est, "net_")
+
+
+def test_a_restart_a_callback_stops_in_its_first_epoch_is_skipped(pendulum):
+    _InterruptInFirstEpoch.runs = 0
+    callback = _InterruptInFirstEpoch(ctrl_c=False, run=2)
+    est = small_discoverer(n_init=3, callbacks=[callback])
+    with pytest.warns(UserWarning, match="restart 1: training was interrupted"):
+        est.fit(pendulum.trajectories)
+    assert np.isfinite(est.init_scores_[[0, 2]]).all()
+    assert est.init_scores_[1] == -np.inf
+
+
+def test_ctrl_c_while_scoring_keeps_the_best_restart_so_far(pendulum, monkeypatch):
+    est = small_discoverer(n_init=3)
+    adopted = []  # (net, generators_) as each restart was adopted
+
+    def score_then_ctrl_c(windows):
+        adopted.append((est.net_, est.generators_.copy()))
+        if len(adopted) == 2:
+            os.kill(os.getpid(), signal.SIGINT)  # raises here, in the handler
+        return -1.0
+
+    monkeypatch.setattr(est, "_score_windows", score_then_ctrl_c)
+    with pytest.warns(UserWarning, match="skipped restarts 2 to 3"):
+        est.fit(pendulum.trajectories)
+    assert list(est.init_scores_) == [-1.0, -np.inf, -np.inf]
+    # restart 0 whole, not restart 1's net beside restart 0's generators
+    assert est.net_ is adopted[0][0]
+    np.testing.assert_array_equal(est.generators_, adopted[0][1])
 
 
 class _StopRestart(Callback):

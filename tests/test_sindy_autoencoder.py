@@ -56,9 +56,15 @@ def test_sindy_autoencoder_rejects_bad_derivatives(circles):
         (np.column_stack([X[0], X[0][:, :1]]), X_dot[0][:, :1], r"shape \(61, 1\)"),
         (X[0], X_dot[0][:-1], r"X_dot\[0\] has shape \(60, 2\)"),
         (X, X_dot[:1], "X has 3 trajectories, but X_dot has 1"),
+        (X, np.stack(X_dot)[:2], "X has 3 trajectories, but X_dot has 2"),
     ]:
         with pytest.raises(ValueError, match=message):
             model.transform_derivatives(x, x_dot)
+    # a list beside a stack of as many trajectories pairs them one by one
+    np.testing.assert_array_equal(
+        model.transform_derivatives(X, np.stack(X_dot))[2],
+        model.transform_derivatives(X[2], X_dot[2]),
+    )
     with pytest.raises(ValueError, match=r"X_dot\[0\] has shape \(60, 2\)"):
         model.fit(X, t, [x[:-1] for x in X_dot])
     with pytest.raises(NotFittedError):  # not the last fit's model
@@ -88,11 +94,12 @@ def test_sindy_autoencoder_is_reproducible(circles):
 def test_fixed_coefficients_must_match_the_library():
     t = np.linspace(0, 3, 61)
     Z = np.column_stack([np.cos(t), np.sin(t)])
-    for coefficients, shape in [(None, r"\(\)"), (np.zeros((2, 3)), r"\(2, 3\)")]:
+    for coefficients, message in [
+        (None, r"coefficients is None; pass an array of shape \(2, 6\)"),
+        (np.zeros((2, 3)), r"coefficients has shape \(2, 3\), expected \(2, 6\)"),
+    ]:
         model = LatentSINDy(degree=2, optimizer=FixedCoefficients(coefficients))
-        with pytest.raises(
-            ValueError, match=rf"coefficients has shape {shape}, expected \(2, 6\)"
-        ):
+        with pytest.raises(ValueError, match=message):
             model.fit(Z, t)
     exact = np.zeros((2, 6))
     exact[0, 2], exact[1, 1] = -1.0, 1.0  # z0' = -z1, z1' = z0 (terms 1, z0, z1, ...)
