@@ -226,7 +226,7 @@ class TrajectoryTransformer(
             from the first one's (naming its index).
         """
         if is_trajectory_list(X):
-            X = np.concatenate(self._check_trajectories(X))
+            X = _concatenate(self._named(self._check_trajectories(X), X))
         self.transformer_ = clone(self.transformer).fit(X)
         return self
 
@@ -250,6 +250,7 @@ class TrajectoryTransformer(
         check_is_fitted(self)
         if is_trajectory_list(X):
             checked = self._check_trajectories(X, n_features=self.n_features_in_)
+            checked = self._named(checked, X)
             return self._wrap_output(
                 [self.transformer_.transform(x) for x in checked], X
             )
@@ -286,6 +287,20 @@ class TrajectoryTransformer(
             ensure_all_finite="allow-nan" if allow_nan else True,
         )
 
+    @staticmethod
+    def _named(checked: list, X: list) -> list:
+        """The checked trajectories as DataFrames with their own columns when
+        every one came as a DataFrame, so that ``transformer`` learns and
+        checks the feature names as it does on one DataFrame."""
+        if not all(hasattr(x, "columns") for x in X):
+            return checked
+        import pandas as pd
+
+        return [
+            pd.DataFrame(x, columns=original.columns)
+            for x, original in zip(checked, X, strict=True)
+        ]
+
     def get_feature_names_out(self, input_features=None):
         """The fitted transformer's output feature names."""
         check_is_fitted(self)
@@ -297,3 +312,12 @@ class TrajectoryTransformer(
         tags.input_tags.allow_nan = inner.input_tags.allow_nan
         tags.input_tags.sparse = False
         return tags
+
+
+def _concatenate(trajectories: list):
+    """All states of ``trajectories`` (arrays or DataFrames) in one table."""
+    if hasattr(trajectories[0], "columns"):
+        import pandas as pd
+
+        return pd.concat(trajectories, ignore_index=True)
+    return np.concatenate(trajectories)

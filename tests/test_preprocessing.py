@@ -153,3 +153,16 @@ def test_pipeline_scales_trajectories_for_the_discoverer():
     ).fit(data.trajectories)
     latents = pipeline.transform(data.trajectories)
     assert [z.shape for z in latents] == [(20, 2)] * 3
+
+
+def test_trajectory_transformer_keeps_the_feature_names_of_dataframes():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    frames = [pd.DataFrame(rng.normal(size=(5, 2)), columns=["a", "b"]) for _ in "xyz"]
+    scaler = TrajectoryTransformer(StandardScaler()).fit(frames)
+    assert list(scaler.get_feature_names_out()) == ["a", "b"]
+    with pytest.raises(ValueError, match="feature names should match"):
+        scaler.transform([frame[["b", "a"]] for frame in frames])
+    np.testing.assert_array_equal(
+        scaler.transform(frames)[1], scaler.transform([f.to_numpy() for f in frames])[1]
+    )
