@@ -562,6 +562,15 @@ def test_interrupt_leaves_a_usable_model(pendulum, at_epoch_end):
     assert len(est.fit(pendulum.trajectories).history_) == 3
 
 
+@pytest.fixture
+def sigint_raises():
+    """SIGINT raises KeyboardInterrupt, as in an interactive Python; a
+    background job (a CI runner, say) may start with SIGINT ignored."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 class _InterruptInFirstEpoch(Callback):
     """Ctrl-C (SIGINT) or a callback's own interrupt in the first epoch of
     training run ``run`` (counted from 1)."""
@@ -588,7 +597,7 @@ class _InterruptInFirstEpoch(Callback):
     ids=["ctrl-c", "callback"],
 )
 def test_an_interrupt_before_the_first_epoch_ends_keeps_no_model(
-    pendulum, ctrl_c, error
+    sigint_raises, pendulum, ctrl_c, error
 ):
     _InterruptInFirstEpoch.runs = 0
     est = small_discoverer(callbacks=[_InterruptInFirstEpoch(ctrl_c)])
@@ -607,7 +616,9 @@ def test_a_restart_a_callback_stops_in_its_first_epoch_is_skipped(pendulum):
     assert est.init_scores_[1] == -np.inf
 
 
-def test_ctrl_c_while_scoring_keeps_the_best_restart_so_far(pendulum, monkeypatch):
+def test_ctrl_c_while_scoring_keeps_the_best_restart_so_far(
+    sigint_raises, pendulum, monkeypatch
+):
     est = small_discoverer(n_init=3)
     adopted = []  # (net, generators_) as each restart was adopted
 
@@ -646,7 +657,9 @@ class _StopRestart(Callback):
 
 
 @pytest.mark.parametrize("ctrl_c", [True, False], ids=["ctrl-c", "callback"])
-def test_ctrl_c_ends_the_remaining_restarts_a_callback_only_its_own(pendulum, ctrl_c):
+def test_ctrl_c_ends_the_remaining_restarts_a_callback_only_its_own(
+    sigint_raises, pendulum, ctrl_c
+):
     _StopRestart.runs = 0
     est = small_discoverer(n_init=3, max_epochs=2, callbacks=[_StopRestart(ctrl_c)])
     with pytest.warns(UserWarning, match="interrupted after 1 of 2 epochs"):
