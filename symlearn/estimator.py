@@ -49,7 +49,12 @@ from symlearn.training import (
     TrainingDivergedError,
 )
 from symlearn.training.net import n_batches
-from symlearn.windows import StateWindows, check_trajectories, is_trajectory_list
+from symlearn.windows import (
+    StateWindows,
+    check_same_shapes,
+    check_trajectories,
+    is_trajectory_list,
+)
 
 AUTOENCODERS = {
     "mlp": MLPAutoencoder,
@@ -1222,12 +1227,7 @@ class LatentSymmetryDiscoverer(
             states = _check_trajectories(X, n_features, _FLOAT_DTYPES)
             self._check_trajectory_names(X, reset=False)
             rates = _check_trajectories(X_dot, n_features, _FLOAT_DTYPES, "X_dot")
-            for index, (x, x_dot) in enumerate(zip(states, rates, strict=True)):
-                if x.shape != x_dot.shape:
-                    raise ValueError(
-                        f"X_dot[{index}] has shape {x_dot.shape}, but X[{index}] "
-                        f"has shape {x.shape}"
-                    )
+            check_same_shapes(states, rates)
             return [np.hstack(pair) for pair in zip(states, rates, strict=True)]
         if getattr(X, "ndim", None) == 3:
             states = _check_windows(X, "X")

@@ -20,6 +20,7 @@ from symlearn.nn.autoencoders import ACTIVATIONS, make_mlp
 from symlearn.sindy import LatentSINDy
 from symlearn.windows import (
     as_trajectories,
+    check_same_shapes,
     check_time,
     is_trajectory_list,
     time_step,
@@ -58,20 +59,6 @@ def _as_list(X) -> list:
     if is_trajectory_list(X) or getattr(X, "ndim", None) == 3:
         return list(X)
     return [X]
-
-
-def _check_same_shapes(states: list, rates: list) -> None:
-    """``X_dot`` must pair every state of ``X`` with its derivative."""
-    if len(rates) != len(states):
-        raise ValueError(
-            f"X has {len(states)} trajectories, but X_dot has {len(rates)}"
-        )
-    for index, (x, x_dot) in enumerate(zip(states, rates, strict=True)):
-        if np.shape(x) != np.shape(x_dot):
-            raise ValueError(
-                f"X_dot[{index}] has shape {np.shape(x_dot)}, but X[{index}] has "
-                f"shape {np.shape(x)}"
-            )
 
 
 def _library(z: torch.Tensor, powers: np.ndarray) -> torch.Tensor:
@@ -216,7 +203,7 @@ class SINDyAutoencoder(TransformerMixin, BaseEstimator):
             rates = [ps.FiniteDifference()(x, t) for x in trajectories]
         else:
             rates = as_trajectories(X_dot, name="X_dot", n_features=d)
-            _check_same_shapes(trajectories, rates)
+            check_same_shapes(trajectories, rates)
         self.n_features_in_ = d
         powers = (
             ps.PolynomialLibrary(degree=self.degree)
@@ -297,7 +284,7 @@ class SINDyAutoencoder(TransformerMixin, BaseEstimator):
         """Latent velocities ``J_E(x) x_dot`` (``X_dot`` in the form of ``X``)."""
         check_is_fitted(self)
         d = self.n_features_in_
-        _check_same_shapes(_as_list(X), _as_list(X_dot))
+        check_same_shapes(_as_list(X), _as_list(X_dot))
         pairs = (
             [np.hstack([x, v]) for x, v in zip(X, X_dot, strict=True)]
             if is_trajectory_list(X)

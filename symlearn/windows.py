@@ -148,6 +148,21 @@ class StateWindows:
         return cls(np.concatenate(trajectories, dtype=dtype), np.concatenate(pieces))
 
 
+def check_same_shapes(states: list, rates: list) -> None:
+    """``X_dot`` pairs every state of ``X`` with its derivative: as many
+    trajectories, each of the same shape (naming the first that differs)."""
+    if len(rates) != len(states):
+        raise ValueError(
+            f"X has {len(states)} trajectories, but X_dot has {len(rates)}"
+        )
+    for index, (x, x_dot) in enumerate(zip(states, rates, strict=True)):
+        if np.shape(x) != np.shape(x_dot):
+            raise ValueError(
+                f"X_dot[{index}] has shape {np.shape(x_dot)}, but X[{index}] has "
+                f"shape {np.shape(x)}"
+            )
+
+
 def as_trajectories(
     X, *, name: str = "X", n_features: int | None = None, min_states: int = 2
 ):
